@@ -1,0 +1,215 @@
+"""Password hashing and policy: argon2id, NIST SP 800-63B-4, OWASP Password Storage.
+
+Hashing follows RFC 9106 (argon2id) at no less than the OWASP Password Storage Cheat
+Sheet's minimum (m = 19 MiB, t = 2, p = 1). The policy is NIST SP 800-63B-4 §3.1.1.2:
+passwords are NFC-normalized before counting and hashing, at least 8 characters, long
+ones allowed and never truncated, no composition rules, and refused when found in a
+list of commonly used passwords or equal to a context word (username, service name).
+"""
+
+from __future__ import annotations
+
+import functools
+import secrets
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import argon2
+from argon2 import Parameters, Type
+
+from .errors import InvalidInput, LoginFailed, WeakPassword
+
+__all__ = [
+    "CHEAP_FOR_TESTS_ONLY",
+    "DEFAULT_PROFILE",
+    "MAX_LENGTH",
+    "MIN_LENGTH",
+    "OWASP_MINIMUM",
+    "RFC_9106_LOW_MEMORY",
+    "Strength",
+    "check",
+    "dummy_hash",
+    "estimate",
+    "hash",
+    "is_common",
+    "is_match",
+    "needs_rehash",
+    "normalize",
+    "verify",
+]
+
+MIN_LENGTH = 8
+MAX_LENGTH = 1024
+_ZXCVBN_LIMIT = 72  # zxcvbn's estimator refuses longer input (ValueError)
+
+#: OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
+OWASP_MINIMUM = Parameters(
+    type=Type.ID, version=19, salt_len=16, hash_len=32,
+    time_cost=2, memory_cost=19 * 1024, parallelism=1,
+)
+#: RFC 9106 §4, second recommended option (64 MiB, 3 iterations, 4 lanes).
+RFC_9106_LOW_MEMORY = Parameters(
+    type=Type.ID, version=19, salt_len=16, hash_len=32,
+    time_cost=3, memory_cost=64 * 1024, parallelism=4,
+)
+#: What lessons and `AuthService` use unless told otherwise.
+DEFAULT_PROFILE = OWASP_MINIMUM
+#: Far too weak to protect anything: only so the test suite runs fast.
+CHEAP_FOR_TESTS_ONLY = Parameters(
+    type=Type.ID, version=19, salt_len=16, hash_len=16,
+    time_cost=1, memory_cost=64, parallelism=1,
+)
+
+
+def normalize(password: str) -> str:
+    """NFC-normalize a password, as NIST SP 800-63B-4 §3.1.1.2 asks before hashing."""
+    return unicodedata.normalize("NFC", password)
+
+
+def _hashable(password: object) -> bytes:
+    """The UTF-8 bytes that get hashed, or `WeakPassword` saying why there are none."""
+    if not isinstance(password, str):
+        raise WeakPassword(["A password must be text."])
+    if len(password) > 4 * MAX_LENGTH:
+        raise WeakPassword([f"A password has at most {MAX_LENGTH:,} characters."])
+    text = normalize(password)
+    if len(text) > MAX_LENGTH:
+        raise WeakPassword([f"A password has at most {MAX_LENGTH:,} characters."])
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise WeakPassword(
+            ["A password cannot contain broken characters (lone surrogates)."]
+        ) from None
+
+
+def _hasher(profile: Parameters) -> argon2.PasswordHasher:
+    if not isinstance(profile, Parameters) or profile.type is not Type.ID:
+        raise InvalidInput("A password profile must be argon2id Parameters.")
+    return argon2.PasswordHasher.from_parameters(profile)
+
+
+def hash(password: str, profile: Parameters = DEFAULT_PROFILE) -> str:
+    """Hash `password` with argon2id (RFC 9106) and a fresh random salt; return the PHC string.
+
+    Raises `WeakPassword` when the password is not text, holds lone surrogates, or is
+    longer than `MAX_LENGTH` (it is refused, never truncated). The policy itself is
+    `check()`; hashing does not repeat it.
+    """
+    return _hasher(profile).hash(_hashable(password))
+
+
+def _argon2_verify(encoded: str, secret: bytes) -> bool:
+    """The one place argon2 verification runs (tests count calls here)."""
+    try:
+        return _VERIFIER.verify(encoded, secret)
+    except argon2.exceptions.VerificationError:
+        return False
+    except argon2.exceptions.InvalidHashError:
+        raise InvalidInput("The stored value is not an argon2 hash.") from None
+
+
+_VERIFIER = argon2.PasswordHasher()
+
+
+def is_match(encoded: str, password: object) -> bool:
+    """Whether `password` matches the argon2 hash `encoded`.
+
+    Input that could never have been hashed (not text, too long, lone surrogates) is
+    still checked against the hash, so refusing it costs the same argon2 work.
+    """
+    try:
+        secret = _hashable(password)
+    except WeakPassword:
+        _argon2_verify(encoded, b"\x00 unhashable password")
+        return False
+    return _argon2_verify(encoded, secret)
+
+
+def verify(encoded: str, password: object) -> bool:
+    """Return True when `password` matches `encoded`; otherwise raise `LoginFailed`."""
+    if not is_match(encoded, password):
+        raise LoginFailed()
+    return True
+
+
+def needs_rehash(encoded: str, profile: Parameters = DEFAULT_PROFILE) -> bool:
+    """Whether `encoded` was made with other parameters than `profile` (upgrade at login)."""
+    try:
+        return _hasher(profile).check_needs_rehash(encoded)
+    except argon2.exceptions.InvalidHashError:
+        raise InvalidInput("The stored value is not an argon2 hash.") from None
+
+
+@functools.cache
+def dummy_hash(profile: Parameters = DEFAULT_PROFILE) -> str:
+    """A hash of a random password, verified for unknown users so they cost the same work."""
+    return _hasher(profile).hash(secrets.token_bytes(32))
+
+
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def is_common(password: str) -> bool:
+    """Whether the whole password, case-folded, is in zxcvbn's 30,000 common passwords."""
+    return normalize(password).casefold() in _common_passwords()
+
+
+def check(password: object, context: Iterable[str] = ()) -> list[str]:
+    """Return why `password` may not be chosen (an empty list when it is acceptable).
+
+    NIST SP 800-63B-4 §3.1.1.2: length counted after NFC normalization (≥ 8, at most
+    1,024), no composition rules, refused when it is a commonly used password or equals
+    a context word such as the username or the service's name (both case-folded).
+    """
+    if not isinstance(password, str):
+        return ["A password must be text."]
+    try:
+        _hashable(password)
+    except WeakPassword as refused:
+        return refused.reasons
+    text = normalize(password)
+    reasons = []
+    if len(text) < MIN_LENGTH:
+        reasons.append(
+            f"A password needs at least {MIN_LENGTH} characters (this one has {len(text)})."
+        )
+    if is_common(text):
+        reasons.append("This password is on a list of commonly used passwords.")
+    folded = text.casefold()
+    for word in context:
+        if isinstance(word, str) and word and folded == normalize(word).casefold():
+            reasons.append(f"A password cannot be the same as {word!r}.")
+    return reasons
+
+
+@dataclass(frozen=True)
+class Strength:
+    """zxcvbn's estimate of a password, for feedback only (never a reason to refuse)."""
+
+    score: int  # 0 (too guessable) to 4 (very unguessable)
+    guesses: float
+    crack_times: dict[str, str]  # attack model -> human-readable time
+    warning: str
+    suggestions: tuple[str, ...]
+
+
+def estimate(password: str) -> Strength:
+    """Estimate how guessable `password` is with zxcvbn, on its first 72 characters."""
+    import zxcvbn
+
+    if not isinstance(password, str):
+        raise InvalidInput("A password must be text.")
+    result = zxcvbn.zxcvbn(normalize(password)[:_ZXCVBN_LIMIT])
+    return Strength(
+        score=int(result["score"]),
+        guesses=float(result["guesses"]),
+        crack_times={k: str(v) for k, v in result["crack_times_display"].items()},
+        warning=str(result["feedback"]["warning"]),
+        suggestions=tuple(str(s) for s in result["feedback"]["suggestions"]),
+    )
