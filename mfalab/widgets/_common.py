@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ..errors import AuthError, TooManyAttempts
+from ..errors import AuthError
 
 __all__ = ["friendly_error", "message_html"]
 
@@ -24,8 +24,6 @@ def message_html(text: str, kind: str = "info") -> str:
 
 def friendly_error(error: Exception) -> str:
     """The sentence to show a learner for `error` (package errors say it themselves)."""
-    if isinstance(error, TooManyAttempts):
-        return f"{error} (locked for {round(error.retry_after)} s more)"
     if isinstance(error, AuthError):
         return str(error)
     return "That input cannot be used here; check it and try again."
