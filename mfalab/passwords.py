@@ -9,6 +9,7 @@ list of commonly used passwords or equal to a context word (username, service na
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import secrets
 import unicodedata
@@ -142,10 +143,15 @@ def needs_rehash(encoded: str, profile: Parameters = DEFAULT_PROFILE) -> bool:
         raise InvalidInput("The stored value is not an argon2 hash.") from None
 
 
-@functools.cache
+_DUMMY_HASHES: dict[tuple[object, ...], str] = {}
+
+
 def dummy_hash(profile: Parameters = DEFAULT_PROFILE) -> str:
     """A hash of a random password, verified for unknown users so they cost the same work."""
-    return _hasher(profile).hash(secrets.token_bytes(32))
+    key = dataclasses.astuple(profile)
+    if key not in _DUMMY_HASHES:
+        _DUMMY_HASHES[key] = _hasher(profile).hash(secrets.token_bytes(32))
+    return _DUMMY_HASHES[key]
 
 
 @functools.cache
