@@ -46,7 +46,7 @@ def test_threads_racing_one_code_on_one_file_exactly_one_wins(db_path: Path):
     code = account.phone.code()
     services = [make_auth(UserStore(db_path), clock) for _ in range(THREADS)]
     results = _race([
-        (lambda s=s, c=c: s.verify(c, code)) for s, c in zip(services, challenges)
+        (lambda s=s, c=c: s.verify(c, code)) for s, c in zip(services, challenges, strict=True)
     ])
     winners = [r for r in results if not isinstance(r, errors.AuthError)]
     assert len(winners) == 1, results
@@ -62,7 +62,8 @@ def test_threads_racing_one_recovery_code_exactly_one_wins(db_path: Path):
     challenges = [account.challenge() for _ in range(8)]
     services = [make_auth(UserStore(db_path), clock) for _ in range(8)]
     results = _race([
-        (lambda s=s, c=c: s.recover(c, account.codes[0])) for s, c in zip(services, challenges)
+        (lambda s=s, c=c: s.recover(c, account.codes[0]))
+        for s, c in zip(services, challenges, strict=True)
     ])
     winners = [r for r in results if not isinstance(r, errors.AuthError)]
     assert len(winners) == 1, results

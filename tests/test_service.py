@@ -7,8 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from mfalab import AuthService, Challenge, FrozenClock, UserStore, VirtualAuthenticator, errors
-from mfalab import otp, passwords
+from mfalab import (
+    AuthService,
+    Challenge,
+    FrozenClock,
+    UserStore,
+    VirtualAuthenticator,
+    errors,
+    otp,
+    passwords,
+)
 
 from .conftest import PASSWORD, Account, enroll, make_auth
 
