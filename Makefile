@@ -27,7 +27,7 @@ lab: $(VENV)/.lab-installed
 test: lint typecheck security unit notebooks
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check mfalab tests notebooks
+	$(BIN)/ruff check mfalab tests $(wildcard notebooks)
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
