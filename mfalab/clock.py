@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from .errors import InvalidSetting
 
-__all__ = ["Clock", "FrozenClock", "SystemClock", "to_unix"]
+__all__ = ["Clock", "FrozenClock", "SystemClock", "require_clock", "to_unix"]
 
 TimeLike = int | float | datetime | str
 
@@ -37,6 +37,15 @@ class SystemClock:
 
     def __repr__(self) -> str:
         return "SystemClock()"
+
+
+def require_clock(clock: object) -> Clock:
+    """`clock` itself when it has a `now()` method, else `InvalidSetting`."""
+    if not callable(getattr(clock, "now", None)):
+        raise InvalidSetting(
+            "A clock is an object with now(), like FrozenClock() or SystemClock()."
+        )
+    return clock  # type: ignore[return-value]
 
 
 def to_unix(value: TimeLike) -> float:

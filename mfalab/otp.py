@@ -82,6 +82,8 @@ def secret_bytes(secret: str | bytes) -> bytes:
 
 def group_secret(secret: str) -> str:
     """The secret in groups of four, easier to type into a phone: `ABCD EFGH …`."""
+    if not isinstance(secret, str):
+        raise InvalidSecret("A secret is a base32 string, like the one under the QR code.")
     text = secret.replace(" ", "").rstrip("=")
     return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
 
@@ -196,6 +198,14 @@ def verify(
     return matched
 
 
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def provisioning_uri(
     secret: str,
     account: str,
@@ -214,6 +224,8 @@ def provisioning_uri(
     for what, value in (("account name", account), ("issuer", issuer)):
         if not isinstance(value, str) or not value.strip() or len(value) > 128:
             raise InvalidSetting(f"The {what} is text of 1 to 128 characters.")
+        if not value.isprintable() or not _encodable(value):
+            raise InvalidSetting(f"The {what} cannot contain control or broken characters.")
     if ":" in issuer:
         raise InvalidSetting("The issuer cannot contain ':' (it separates issuer and account).")
     uri: str = pyotp.TOTP(

@@ -43,6 +43,12 @@ __all__ = [
 MIN_LENGTH = 8
 MAX_LENGTH = 1024
 _ZXCVBN_LIMIT = 72  # zxcvbn's estimator refuses longer input (ValueError)
+_ATTACK_MODELS = (
+    "online_throttling_100_per_hour",
+    "online_no_throttling_10_per_second",
+    "offline_slow_hashing_1e4_per_second",
+    "offline_fast_hashing_1e10_per_second",
+)
 
 #: OWASP Password Storage Cheat Sheet: argon2id, 19 MiB, 2 iterations, 1 lane.
 OWASP_MINIMUM = Parameters(
@@ -101,6 +107,12 @@ def hash(password: str, profile: Parameters = DEFAULT_PROFILE) -> str:
     return _hasher(profile).hash(_hashable(password))
 
 
+def _require_hash(encoded: object) -> str:
+    if not isinstance(encoded, str) or not encoded.isascii() or len(encoded) > 512:
+        raise InvalidInput("A stored password hash is an argon2 PHC string, like '$argon2id$…'.")
+    return encoded
+
+
 def _argon2_verify(encoded: str, secret: bytes) -> bool:
     """The one place argon2 verification runs (tests count calls here)."""
     try:
@@ -120,6 +132,7 @@ def is_match(encoded: str, password: object) -> bool:
     Input that could never have been hashed (not text, too long, lone surrogates) is
     still checked against the hash, so refusing it costs the same argon2 work.
     """
+    _require_hash(encoded)
     try:
         secret = _hashable(password)
     except WeakPassword:
@@ -137,6 +150,7 @@ def verify(encoded: str, password: object) -> bool:
 
 def needs_rehash(encoded: str, profile: Parameters = DEFAULT_PROFILE) -> bool:
     """Whether `encoded` was made with other parameters than `profile` (upgrade at login)."""
+    _require_hash(encoded)
     try:
         return _hasher(profile).check_needs_rehash(encoded)
     except argon2.exceptions.InvalidHashError:
@@ -148,9 +162,10 @@ _DUMMY_HASHES: dict[tuple[object, ...], str] = {}
 
 def dummy_hash(profile: Parameters = DEFAULT_PROFILE) -> str:
     """A hash of a random password, verified for unknown users so they cost the same work."""
+    hasher = _hasher(profile)
     key = dataclasses.astuple(profile)
     if key not in _DUMMY_HASHES:
-        _DUMMY_HASHES[key] = _hasher(profile).hash(secrets.token_bytes(32))
+        _DUMMY_HASHES[key] = hasher.hash(secrets.token_bytes(32))
     return _DUMMY_HASHES[key]
 
 
@@ -163,6 +178,8 @@ def _common_passwords() -> frozenset[str]:
 
 def is_common(password: str) -> bool:
     """Whether the whole password, case-folded, is in zxcvbn's 30,000 common passwords."""
+    if not isinstance(password, str):
+        raise InvalidInput("A password must be text.")
     return normalize(password).casefold() in _common_passwords()
 
 
@@ -211,7 +228,11 @@ def estimate(password: str) -> Strength:
 
     if not isinstance(password, str):
         raise InvalidInput("A password must be text.")
-    result = zxcvbn.zxcvbn(normalize(password)[:_ZXCVBN_LIMIT])
+    text = normalize(password)[:_ZXCVBN_LIMIT]
+    if not text:
+        return Strength(0, 1.0, dict.fromkeys(_ATTACK_MODELS, "instant"),
+                        "An empty password is guessed at the first try.", ())
+    result = zxcvbn.zxcvbn(text)
     return Strength(
         score=int(result["score"]),
         guesses=float(result["guesses"]),

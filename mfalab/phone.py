@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 
 import pyotp
 
-from .clock import Clock, SystemClock
+from .clock import Clock, SystemClock, require_clock
 from .errors import EnrollmentRequired, InvalidSecret, InvalidSetting, InvalidURI
 from .otp import secret_bytes
 
@@ -52,7 +52,7 @@ class VirtualAuthenticator:
     def __init__(self, clock: Clock | None = None, skew: float = 0) -> None:
         if isinstance(skew, bool) or not isinstance(skew, (int, float)) or not math.isfinite(skew):
             raise InvalidSetting("The skew is a number of seconds (negative: the phone is slow).")
-        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.clock: Clock = require_clock(clock) if clock is not None else SystemClock()
         self.skew = float(skew)
         self.accounts: list[Account] = []
 

@@ -29,6 +29,10 @@ def _code(uri: object) -> qrcode.QRCode:
         raise InvalidURI(
             f"That URI is too long for a QR code a phone can scan (> {MAX_URI_LENGTH})."
         )
+    try:
+        uri.encode("utf-8")
+    except UnicodeEncodeError:
+        raise InvalidURI("That URI holds broken characters (lone surrogates).") from None
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, box_size=8, border=QUIET_ZONE
     )

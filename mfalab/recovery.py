@@ -15,7 +15,7 @@ import secrets
 from argon2 import Parameters
 
 from . import passwords
-from .errors import InvalidCode, InvalidSetting
+from .errors import InvalidCode, InvalidInput, InvalidSetting
 
 __all__ = [
     "ALPHABET",
@@ -83,6 +83,8 @@ def hash_code(code: str, profile: Parameters = passwords.DEFAULT_PROFILE) -> str
 def matching_index(code: object, hashes: list[str]) -> int | None:
     """The index of the hash `code` matches, or None (`InvalidCode` when malformed)."""
     canonical = normalize(code)
+    if not isinstance(hashes, list) or not all(isinstance(h, str) for h in hashes):
+        raise InvalidInput("Recovery code hashes are a list of argon2 strings.")
     for index, encoded in enumerate(hashes):
         if passwords.is_match(encoded, canonical):
             return index

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -25,7 +26,7 @@ from argon2 import Parameters
 from PIL import Image
 
 from . import otp, passwords, qr, recovery, throttle, usernames
-from .clock import Clock, SystemClock
+from .clock import Clock, SystemClock, require_clock
 from .errors import (
     AuthError,
     ChallengeExpired,
@@ -172,8 +173,11 @@ class AuthService:
         if not 0 <= window <= otp.MAX_WINDOW:
             raise InvalidSetting(f"The window is from 0 to {otp.MAX_WINDOW} steps.")
         otp.provisioning_uri(otp.new_secret(), "check", issuer, digits, period, digest)
+        if notify is not None and not callable(notify):
+            raise InvalidSetting("notify is a function that takes an AuditEvent, or None.")
+        passwords.dummy_hash(password_profile)  # checks the profile, and warms the cache
         self.store = store
-        self.clock: Clock = clock if clock is not None else SystemClock()
+        self.clock: Clock = require_clock(clock) if clock is not None else SystemClock()
         self.issuer = issuer
         self.window = window
         self.digits = digits
@@ -197,11 +201,21 @@ class AuthService:
             outbox.append(record)
 
     def _send(self, outbox: list[AuditEvent]) -> None:
-        """Call `notify` for each event, after the transaction that recorded it committed."""
+        """Call `notify` for each event, after the transaction that recorded it committed.
+
+        Notifications are best effort: a failing callback must not undo a login or a
+        refusal that already happened, so its failure is audited and warned about instead.
+        """
         if self.notify is None:
             return
         for event in outbox:
-            self.notify(event)
+            try:
+                self.notify(event)
+            except Exception as failed:  # the callback is the caller's code
+                self.store.add_audit(event.username, self._now(), "notification_failed",
+                                     f"{event.event}: {type(failed).__name__}")
+                warnings.warn(f"The notify callback failed for {event.event!r}: {failed!r}",
+                              RuntimeWarning, stacklevel=3)
 
     def _locked(self, kind: str, username: str) -> AuthError | None:
         """The refusal for a locked or disabled account (such attempts are not counted)."""

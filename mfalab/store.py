@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -134,6 +135,12 @@ class UserStore:
         if not isinstance(path, (str, os.PathLike)):
             raise InvalidSetting("A UserStore takes ':memory:' or the path of a database file.")
         self.path = os.fspath(path)
+        try:
+            os.fsencode(self.path)
+        except UnicodeEncodeError:
+            raise InvalidSetting("That database path holds broken characters.") from None
+        if not self.path.strip() or (self.path != ":memory:" and Path(self.path).name == ""):
+            raise InvalidSetting("A UserStore takes ':memory:' or the path of a database file.")
         self.in_memory = self.path == ":memory:"
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -142,6 +149,8 @@ class UserStore:
         # serialized by this lock; files get a connection per thread and rely on SQLite.
         self._memory_lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
+        # Connections close with the store even if close() is never called.
+        weakref.finalize(self, _close_all, self._connections)
         self._migrate()
         self._cipher = crypto.SeedCipher(self._load_key())
 
@@ -203,9 +212,7 @@ class UserStore:
     def close(self) -> None:
         """Close every connection this store opened."""
         with self._registry_lock:
-            for conn in self._connections:
-                conn.close()
-            self._connections.clear()
+            _close_all(self._connections)
         self._shared = None
         self._local = threading.local()
 
@@ -460,3 +467,9 @@ class UserStore:
 @contextmanager
 def _nothing() -> Iterator[None]:
     yield
+
+
+def _close_all(connections: list[sqlite3.Connection]) -> None:
+    for conn in connections:
+        conn.close()
+    connections.clear()
