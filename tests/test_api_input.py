@@ -12,8 +12,17 @@ from collections.abc import Callable
 
 import pytest
 
-from mfalab import AuthService, FrozenClock, UserStore, VirtualAuthenticator, errors
-from mfalab import otp, passwords, qr, recovery
+from mfalab import (
+    AuthService,
+    FrozenClock,
+    UserStore,
+    VirtualAuthenticator,
+    errors,
+    otp,
+    passwords,
+    qr,
+    recovery,
+)
 
 from .conftest import PASSWORD, RFC_SECRET, make_auth
 
