@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import os
+import re
 import secrets
 import stat
 from pathlib import Path
@@ -35,6 +36,8 @@ def new_key_text() -> str:
 def decode_key(text: str, source: str) -> bytes:
     """The 32 key bytes from URL-safe base64 (padding optional), or `KeyProblem`."""
     cleaned = text.strip()
+    if not re.fullmatch(r"[A-Za-z0-9_-]*={0,2}", cleaned, re.ASCII):
+        raise KeyProblem(f"The key in {source} is not URL-safe base64 (A–Z a–z 0–9 - _).")
     try:
         key = base64.urlsafe_b64decode(cleaned + "=" * (-len(cleaned) % 4))
     except (binascii.Error, ValueError):
@@ -96,7 +99,8 @@ class SeedCipher:
             )
         except (InvalidTag, ValueError):
             raise KeyProblem(
-                "A stored seed cannot be decrypted: the key is not the one it was stored "
-                "with (check MFALAB_KEY or the key file)."
+                "A stored seed cannot be decrypted: either the key is not the one it was "
+                "stored with (check MFALAB_KEY or the key file), or the seed was moved "
+                "from another account (each seed is bound to its account's name)."
             ) from None
         return data.decode("utf-8")

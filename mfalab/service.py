@@ -218,15 +218,19 @@ class AuthService:
                               RuntimeWarning, stacklevel=3)
 
     def _locked(self, kind: str, username: str) -> AuthError | None:
-        """The refusal for a locked or disabled account (such attempts are not counted)."""
+        """The refusal for a locked or disabled account, audited but not counted."""
         state = self.store.get_throttle(kind, username)
+        wait = throttle.retry_after(state, self._now())
         if state.disabled:
+            self.store.add_audit(username, self._now(), "refused_while_disabled", kind)
             return SecondFactorDisabled(
                 "The second factor of this account is switched off after too many failed "
                 "codes: an administrator must reset it."
             )
-        wait = throttle.retry_after(state, self._now())
         if wait > 0:
+            self.store.add_audit(
+                username, self._now(), "refused_while_locked", f"{kind}, {wait:.0f} s left"
+            )
             return TooManyAttempts(wait)
         return None
 
