@@ -1,0 +1,226 @@
+"""Enrollment widgets: the live URI and QR code, and confirming a pending secret."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from mfalab import AuthService, FrozenClock, VirtualAuthenticator, otp
+from mfalab.widgets.enrollment import (
+    EXAMPLE_SECRET,
+    EnrollmentConfirmer,
+    UriBuilder,
+    qr_png,
+    uri_fields_html,
+)
+
+PASSWORD = "violet anchor tundra 58"
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _text(html_value: str) -> str:
+    """The visible text of a message (tags dropped, the apostrophe entity decoded)."""
+    return re.sub(r"<[^>]+>", "", html_value).replace("&#x27;", "'")
+
+
+# -- UriBuilder -------------------------------------------------------------------------
+
+
+def test_example_secret_is_rfc_4226_key():
+    """The widget's example secret is RFC 4226's key in base32."""
+    assert EXAMPLE_SECRET == "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
+    assert otp.secret_bytes(EXAMPLE_SECRET) == b"12345678901234567890"
+
+
+def test_builder_shows_the_uri_the_package_builds():
+    """The URI shown is exactly otp.provisioning_uri's, and the QR code is a PNG."""
+    builder = UriBuilder(issuer="MFA Lab", account="alice@example.com")
+    expected = otp.provisioning_uri(EXAMPLE_SECRET, "alice@example.com", "MFA Lab")
+    assert builder.current_uri == expected
+    assert "otpauth://totp/MFA%20Lab:alice%40example.com" in builder.uri.value
+    assert bytes(builder.qr.value).startswith(PNG_MAGIC)
+    assert bytes(builder.qr.value) == qr_png(expected)
+    assert "mfalab-ok" in builder.message.value
+
+
+def test_builder_updates_live_when_a_field_changes():
+    """Typing a new issuer or account rebuilds the URI and the QR code at once."""
+    builder = UriBuilder()
+    before = builder.qr.value
+    builder.issuer.value = "Example Bank"
+    builder.account.value = "carol"
+    assert builder.current_uri is not None
+    assert builder.current_uri.startswith("otpauth://totp/Example%20Bank:carol?")
+    assert parse_qs(urlparse(builder.current_uri).query)["issuer"] == ["Example Bank"]
+    assert bytes(builder.qr.value) != bytes(before)
+
+
+def test_builder_adds_non_default_settings_to_the_uri():
+    """SHA256, 8 digits and 60 s appear as parameters; defaults are left out."""
+    builder = UriBuilder()
+    assert "algorithm" not in builder.current_uri
+    builder.algorithm.value = "sha256"
+    builder.digits.value = 8
+    builder.period.value = 60
+    query = parse_qs(urlparse(builder.current_uri).query)
+    assert query["algorithm"] == ["SHA256"]
+    assert query["digits"] == ["8"]
+    assert query["period"] == ["60"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("issuer", "", "Type an issuer"),
+        ("issuer", "   ", "Type an issuer"),
+        ("account", "", "Type an account name"),
+        ("issuer", "Bank:Branch", "cannot contain ':'"),
+        ("issuer", "x" * 100_000, "far too long"),
+        ("account", "y" * 100_000, "far too long"),
+        ("account", "z" * 200, "1 to 128 characters"),
+    ],
+    ids=["empty-issuer", "blank-issuer", "empty-account", "colon-issuer", "huge-issuer",
+         "huge-account", "long-account"],
+)
+def test_builder_bad_input_gets_a_friendly_message(field: str, value: str, expected: str):
+    """Empty fields, an issuer with ':' and pastes too long show a message, no URI or QR."""
+    builder = UriBuilder()
+    getattr(builder, field).value = value
+    assert builder.current_uri is None
+    assert "mfalab-error" in builder.message.value
+    assert expected in _text(builder.message.value)
+    assert builder.uri.value == ""
+    assert bytes(builder.qr.value) == b""
+
+
+def test_builder_recovers_after_bad_input():
+    """Fixing a bad field brings the URI and QR code back."""
+    builder = UriBuilder()
+    builder.issuer.value = ""
+    builder.issuer.value = "MFA Lab"
+    assert builder.current_uri is not None
+    assert bytes(builder.qr.value).startswith(PNG_MAGIC)
+
+
+def test_builder_warns_about_a_colon_in_the_account():
+    """An account with ':' is escaped, with a warning that some apps may misread it."""
+    builder = UriBuilder()
+    builder.account.value = "team:alice"
+    assert builder.current_uri is not None
+    assert "team%3Aalice" in builder.current_uri
+    assert "mfalab-warn" in builder.message.value
+
+
+def test_builder_escapes_html_in_fields():
+    """Markup typed into a field is shown as text, never run as HTML."""
+    builder = UriBuilder()
+    builder.account.value = "<script>alert(1)</script>"
+    assert "<script>" not in builder.fields.value
+    assert "&lt;script&gt;" in builder.fields.value
+
+
+def test_fields_table_names_every_field_and_the_defaults():
+    """The field table reads the label's issuer and account and shows left-out defaults."""
+    uri = otp.provisioning_uri(EXAMPLE_SECRET, "alice@example.com", "MFA Lab")
+    table = uri_fields_html(uri)
+    for word in ("scheme", "otpauth", "totp", "MFA Lab", "alice@example.com", EXAMPLE_SECRET,
+                 "(left out: SHA1)", "(left out: 6)", "(left out: 30)"):
+        assert word in table
+
+
+def test_builder_displays_with_a_stable_text_form():
+    """The text form nbval compares names the widget and holds no memory address."""
+    bundle = UriBuilder()._repr_mimebundle_()
+    assert bundle["text/plain"].startswith("UriBuilder")
+    assert " at 0x" not in bundle["text/plain"]
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+# -- EnrollmentConfirmer ------------------------------------------------------------------
+
+
+@pytest.fixture
+def pending(
+    auth: AuthService, clock: FrozenClock
+) -> tuple[EnrollmentConfirmer, VirtualAuthenticator]:
+    """Alice, registered, with an enrollment pending and scanned into a virtual phone."""
+    auth.register("alice", PASSWORD)
+    enrollment = auth.begin_enrollment("alice", PASSWORD)
+    phone = VirtualAuthenticator(clock=clock)
+    phone.scan(enrollment.uri)
+    return EnrollmentConfirmer(auth, "alice", enrollment), phone
+
+
+def test_confirm_with_the_phone_code_shows_confirmed_and_ten_codes(pending, auth):
+    """The right code switches the factor on and shows the 10 recovery codes once."""
+    widget, phone = pending
+    widget.code.value = phone.code()
+    widget.button.click()
+    assert "Confirmed" in widget.result.value
+    assert len(widget.recovery_codes) == 10
+    for code in widget.recovery_codes:
+        assert code in widget.result.value
+    assert auth.status("alice").enrolled
+
+
+def test_wrong_code_is_refused_kindly_and_nothing_is_switched_on(pending, auth):
+    """A wrong code shows the service's refusal; the enrollment stays pending."""
+    widget, phone = pending
+    wrong = "000000" if phone.code() != "000000" else "111111"
+    widget.code.value = wrong
+    widget.button.click()
+    assert "mfalab-error" in widget.result.value
+    assert "not right" in widget.result.value
+    assert widget.recovery_codes == []
+    status = auth.status("alice")
+    assert not status.enrolled and status.pending
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("", "Type the 6-digit code"),
+        ("   ", "Type the 6-digit code"),
+        ("12ab56", "exactly 6 digits"),
+        ("１２３４５６", "exactly 6 digits"),
+        ("1" * 100_000, "far too long"),
+    ],
+    ids=["empty", "spaces", "letters", "fullwidth-digits", "huge-paste"],
+)
+def test_malformed_code_gets_a_friendly_message(pending, typed: str, expected: str):
+    """Empty, lettered, fullwidth and huge codes are refused with a sentence, no traceback."""
+    widget, _ = pending
+    widget.code.value = typed
+    widget.button.click()
+    assert "mfalab-error" in widget.result.value
+    assert expected in widget.result.value
+    assert widget.recovery_codes == []
+
+
+def test_confirming_twice_says_nothing_is_waiting(pending):
+    """After a confirmation, a second click explains that no enrollment is pending."""
+    widget, phone = pending
+    widget.code.value = phone.code()
+    widget.button.click()
+    widget.button.click()
+    assert "No enrollment is waiting" in widget.result.value
+
+
+def test_confirmer_shows_the_qr_code_and_grouped_secret(pending):
+    """With an enrollment, the widget shows its QR code and the secret in groups of four."""
+    widget, _ = pending
+    card = widget.widget.children[0]
+    image, text = card.children
+    assert bytes(image.value).startswith(PNG_MAGIC)
+    assert re.search(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", text.value)
+
+
+def test_confirmer_without_enrollment_refuses_kindly(auth: AuthService):
+    """Confirming for an account with nothing pending shows a friendly message."""
+    auth.register("bob", PASSWORD)
+    widget = EnrollmentConfirmer(auth, "bob")
+    widget.code.value = "123456"
+    widget.button.click()
+    assert "begin enrollment first" in widget.result.value
