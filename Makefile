@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: lab test lint typecheck security unit notebooks clean
+.PHONY: lab test bench lint typecheck security unit notebooks clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -21,13 +21,18 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) --editable '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
+LAB_ARGS ?=
+
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+bench: $(VENV)/.test-installed
+	$(BIN)/python bench/run.py
 
 test: lint typecheck security unit notebooks
 
 lint: $(VENV)/.test-installed
-	$(BIN)/ruff check mfalab tests $(wildcard notebooks)
+	$(BIN)/ruff check mfalab tests bench $(wildcard notebooks)
 
 typecheck: $(VENV)/.test-installed
 	$(BIN)/mypy
