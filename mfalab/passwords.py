@@ -205,9 +205,10 @@ def check(password: object, context: Iterable[str] = ()) -> list[str]:
     if is_common(text):
         reasons.append("This password is on a list of commonly used passwords.")
     folded = text.casefold()
-    for word in context:
-        if isinstance(word, str) and word and folded == normalize(word).casefold():
-            reasons.append(f"A password cannot be the same as {word!r}.")
+    matches = [w for w in context if isinstance(w, str) and w
+               and folded == normalize(w).casefold()]
+    if matches:  # one reason, however many spellings of the word the context holds
+        reasons.append(f"A password cannot be the same as {matches[0]!r}.")
     return reasons
 
 

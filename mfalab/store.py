@@ -149,6 +149,7 @@ class UserStore:
         # serialized by this lock; files get a connection per thread and rely on SQLite.
         self._memory_lock = threading.RLock()
         self._shared: sqlite3.Connection | None = None
+        self._closed = False
         # Connections close with the store even if close() is never called.
         weakref.finalize(self, _close_all, self._connections)
         self._migrate()
@@ -175,6 +176,8 @@ class UserStore:
         return conn
 
     def _conn(self) -> sqlite3.Connection:
+        if self._closed:
+            raise InvalidSetting("This UserStore is closed: open a new one to go on.")
         if self.in_memory:
             if self._shared is None:
                 self._shared = self._connect()
@@ -212,6 +215,7 @@ class UserStore:
     def close(self) -> None:
         """Close every connection this store opened."""
         with self._registry_lock:
+            self._closed = True
             _close_all(self._connections)
         self._shared = None
         self._local = threading.local()

@@ -119,3 +119,7 @@ def test_estimate_uses_only_the_first_72_characters_for_feedback():
     assert 0 <= strength.score <= 4
     assert set(strength.crack_times) >= {"offline_slow_hashing_1e4_per_second"}
     assert passwords.estimate("password").score == 0
+
+
+def test_a_context_word_given_twice_is_one_reason():
+    assert len(passwords.check("alice-wonder", context=("alice-wonder", "Alice-Wonder"))) == 1

@@ -170,3 +170,10 @@ def test_accept_step_is_a_compare_and_set(clock: FrozenClock):
         assert store.accept_step("alice", last + 1, 0) is True
         assert store.accept_step("alice", last + 1, 0) is False
         assert store.accept_step("alice", last, 0) is False
+
+
+def test_a_closed_store_refuses_to_reopen_quietly(clock: FrozenClock):
+    store = UserStore(":memory:")
+    store.close()
+    with pytest.raises(errors.InvalidSetting, match="closed"):
+        store.get_user("alice")
