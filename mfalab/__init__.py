@@ -4,7 +4,7 @@ See DESIGN.md for the contract; each module cites the standard it implements.
 """
 
 from . import errors, otp, passwords, qr, recovery
-from .clock import FrozenClock, SystemClock
+from .clock import FrozenClock, LabClock, SystemClock
 from .phone import VirtualAuthenticator
 from .service import AuditEvent, AuthService, Challenge, Enrollment, Session
 from .store import UserStore
@@ -15,6 +15,7 @@ __all__ = [
     "Challenge",
     "Enrollment",
     "FrozenClock",
+    "LabClock",
     "Session",
     "SystemClock",
     "UserStore",

@@ -14,7 +14,7 @@ from typing import Protocol, runtime_checkable
 
 from .errors import InvalidSetting
 
-__all__ = ["Clock", "FrozenClock", "SystemClock", "require_clock", "to_unix"]
+__all__ = ["Clock", "FrozenClock", "LabClock", "SystemClock", "require_clock", "to_unix"]
 
 TimeLike = int | float | datetime | str
 
@@ -81,6 +81,17 @@ def to_unix(value: TimeLike) -> float:
     return seconds
 
 
+def _forward(seconds: object) -> float:
+    """`seconds` as a float when it is a finite number ≥ 0, else `InvalidSetting`."""
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise InvalidSetting("advance() takes a number of seconds, like clock.advance(30).")
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InvalidSetting(
+            "A clock only moves forward: advance() takes a finite number of seconds ≥ 0."
+        )
+    return float(seconds)
+
+
 class FrozenClock:
     """A clock that stands still until `advance()` or `set()` moves it.
 
@@ -100,13 +111,7 @@ class FrozenClock:
 
     def advance(self, seconds: float) -> FrozenClock:
         """Move forward by `seconds` (≥ 0) and return the clock, so calls can chain."""
-        if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-            raise InvalidSetting("advance() takes a number of seconds, like clock.advance(30).")
-        if not math.isfinite(seconds) or seconds < 0:
-            raise InvalidSetting(
-                "A clock only moves forward: advance() takes a finite number of seconds ≥ 0."
-            )
-        self._now += float(seconds)
+        self._now += _forward(seconds)
         return self
 
     def set(self, when: TimeLike) -> FrozenClock:
@@ -116,3 +121,27 @@ class FrozenClock:
 
     def __repr__(self) -> str:
         return f"FrozenClock({self._now!r})"
+
+
+class LabClock:
+    """The wall clock, which `advance()` can push forward: for live demos.
+
+    Real phones agree with it until someone advances it; a virtual phone on the same
+    clock always does. "Let 30 s pass" in a classroom then costs nobody a real wait (a
+    real phone is one step behind afterwards: inside the window, and the drift is learned).
+    """
+
+    def __init__(self) -> None:
+        self._offset = 0.0
+
+    def now(self) -> float:
+        """Wall-clock time plus every advance so far, in unix seconds."""
+        return time.time() + self._offset
+
+    def advance(self, seconds: float) -> LabClock:
+        """Move forward by `seconds` (≥ 0) and return the clock."""
+        self._offset += _forward(seconds)
+        return self
+
+    def __repr__(self) -> str:
+        return f"LabClock(offset={self._offset:+g} s)"

@@ -42,3 +42,14 @@ def test_bad_start_times_are_refused_clearly(bad: object):
 
 def test_system_clock_is_the_wall_clock():
     assert abs(SystemClock().now() - time.time()) < 1
+
+
+def test_lab_clock_follows_the_wall_clock_and_can_be_pushed_forward():
+    from mfalab import LabClock
+
+    clock = LabClock()
+    assert abs(clock.now() - time.time()) < 1
+    clock.advance(30)
+    assert 29 < clock.now() - time.time() < 31
+    with pytest.raises(errors.InvalidSetting):
+        clock.advance(-1)
