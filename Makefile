@@ -7,7 +7,10 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
-.PHONY: lab test bench lint typecheck security unit notebooks clean
+CHROMIUM := /usr/bin/chromium
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: lab test bench lint typecheck security unit notebooks binder browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +32,7 @@ lab: $(VENV)/.lab-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py
 
-test: lint typecheck security unit notebooks
+test: lint typecheck security unit notebooks binder browser
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check mfalab tests bench $(wildcard notebooks)
@@ -41,7 +44,22 @@ security: $(VENV)/.test-installed
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive mfalab
 
 unit: $(VENV)/.test-installed
-	$(BIN)/pytest --doctest-modules mfalab tests README.md
+	$(BIN)/pytest --doctest-modules mfalab tests README.md \
+		--ignore=tests/binder --ignore=tests/browser
+
+# What Binder installs (repo2docker dry run, a fresh venv from binder/requirements.txt).
+binder: $(VENV)/.test-installed
+	$(BIN)/pytest tests/binder
+
+# Debian's chromium for the browser tests (never a browser download).
+$(CHROMIUM):
+	$(SUDO) apt-get install -y chromium || \
+		($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+
+browser: $(VENV)/.test-installed $(CHROMIUM)
+ifneq ($(wildcard tests/browser),)
+	$(BIN)/pytest tests/browser
+endif
 
 notebooks: $(VENV)/.test-installed
 ifneq ($(NOTEBOOKS),)
