@@ -236,7 +236,7 @@ def render(r: dict[str, object]) -> str:
     ]
     nb = r.get("notebooks")
     if isinstance(nb, dict):
-        each = ", ".join(f"{k[:2]}: {s:.1f}" for k, s in nb["each_s"].items())
+        each = ", ".join(f"{k.split('_')[0]}: {s:.1f}" for k, s in nb["each_s"].items())
         rows.append(("Lessons executed (s)", f"**{nb['total_s']:.1f} s** in all ({each})",
                      "≤ 60 s, none over 15 s"))
         rows.append(("`make lab`, warm `.venv`, until JupyterLab answers",
