@@ -345,13 +345,20 @@ class AuthService:
         return Session(username, now, method, token)
 
     def _try_code(
-        self, username: str, seed: str, code: object, drift: int, last_step: int | None,
-        user: UserRecord, outbox: list[AuditEvent], activate: bool,
+        self, user: UserRecord, code: object, outbox: list[AuditEvent], *, confirming: bool
     ) -> AuthError | int:
         """Inside a transaction: check a TOTP code; count and audit a refusal.
 
+        `confirming` checks the pending seed of an enrollment (no drift or used step yet)
+        and activates it; otherwise the active seed, with its drift and replay state.
         Returns the accepted step, or the error to raise once the failure is committed.
         """
+        username = user.username
+        seed = user.pending_seed if confirming else user.seed
+        drift = 0 if confirming else user.drift
+        last_step = None if confirming else user.last_step
+        if seed is None:
+            raise EnrollmentRequired("This account has no second factor to check.")
         try:
             typed = otp.normalize_code(code, user.digits)
         except InvalidCode as malformed:
@@ -369,7 +376,7 @@ class AuthService:
             )
         offset = step - otp.time_step(now, user.period)
         learned = max(-MAX_DRIFT_STEPS, min(MAX_DRIFT_STEPS, offset))
-        if activate:
+        if confirming:
             won = self.store.activate_pending_seed(
                 username, user.digits, user.period, user.digest, step, learned
             )
@@ -395,9 +402,7 @@ class AuthService:
                 user = self.store.get_user(username)
                 if user is None or user.seed is None:
                     raise EnrollmentRequired("This account has no second factor any more.")
-                result = self._try_code(
-                    username, user.seed, code, user.drift, user.last_step, user, outbox, False
-                )
+                result = self._try_code(user, code, outbox, confirming=False)
                 if isinstance(result, AuthError):
                     refusal = result
                 else:
@@ -533,9 +538,7 @@ class AuthService:
             if current is None or current.pending_seed != user.pending_seed:
                 raise EnrollmentRequired("This enrollment was replaced: use the newest QR code.")
             if refusal is None:
-                result = self._try_code(
-                    name, user.pending_seed, code, 0, None, user, outbox, True
-                )
+                result = self._try_code(user, code, outbox, confirming=True)
                 if isinstance(result, AuthError):
                     refusal = result
                 else:
