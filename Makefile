@@ -25,9 +25,11 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	touch $@ $(VENV)/.lab-installed
 
 LAB_ARGS ?=
+# JupyterLab refuses to start as root (containers, CI) unless told it may.
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py

@@ -156,7 +156,7 @@ def bench_make_lab() -> float:
     env = {**os.environ, "JUPYTER_CONFIG_DIR": str(home / "config"),
            "JUPYTER_DATA_DIR": str(home / "data"), "JUPYTER_RUNTIME_DIR": str(home / "run"),
            "JUPYTERLAB_WORKSPACES_DIR": str(home / "ws"), "IPYTHONDIR": str(home / "ipy")}
-    args = (f"--no-browser --ip 127.0.0.1 --port {port} --allow-root "
+    args = (f"--no-browser --ip 127.0.0.1 --port {port} "
             f"--IdentityProvider.token={token} --LabApp.news_url=None "
             "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate")
     start = time.perf_counter()
