@@ -21,6 +21,7 @@ from mfalab import AuthService, FrozenClock, UserStore, VirtualAuthenticator, er
 from ..conftest import PASSWORD, RFC_SECRET, START, enroll, make_auth
 
 ACCEPT = "accept"
+ACCENTED = "crème brûlée au four"
 MB = 1_000_000
 TIME_LIMIT = 1.0  # seconds: generous; slowness itself is the bug being looked for
 
@@ -33,7 +34,7 @@ def _digits(code: str, zero: int) -> str:
 @dataclass(frozen=True)
 class Case:
     id: str
-    target: str  # code | register-password | login-password | register-name | login-name | uri
+    target: str  # code, register-password, login-password, twin-login, register-name, …
     value: Callable[[str], object]  # from the valid code (or nothing) to the hostile input
     expected: type[BaseException] | str
 
@@ -102,8 +103,13 @@ CASES = [
          errors.LoginFailed),
     Case("login-password-case-twin", "login-password", lambda c: PASSWORD.upper(),
          errors.LoginFailed),
-    Case("login-password-nfd-twin", "login-password",
-         lambda c: unicodedata.normalize("NFD", PASSWORD), ACCEPT),  # ASCII: same string
+    # Registered in NFC, typed in NFD: the same password (EnrollmentRequired = it passed).
+    Case("login-password-nfd-twin", "twin-login",
+         lambda c: unicodedata.normalize("NFD", ACCENTED), errors.EnrollmentRequired),
+    Case("login-password-nfc-twin", "twin-login",
+         lambda c: unicodedata.normalize("NFC", ACCENTED), errors.EnrollmentRequired),
+    Case("login-password-unaccented", "twin-login", lambda c: "creme brulee au four",
+         errors.LoginFailed),
     # -- usernames ------------------------------------------------------------------------
     Case("name-sql-quote", "register-name", lambda c: "alice'--", ACCEPT),
     Case("name-sql-or", "register-name", lambda c: "x'OR'1'='1", ACCEPT),
@@ -187,6 +193,9 @@ def _attempt(case: Case, auth: AuthService, phone: VirtualAuthenticator) -> obje
         return auth.login("alice", value)  # type: ignore[arg-type]
     if case.target == "register-name":
         return auth.register(value, PASSWORD)  # type: ignore[arg-type]
+    if case.target == "twin-login":
+        auth.register("carol", unicodedata.normalize("NFC", ACCENTED))
+        return auth.login("carol", value)  # type: ignore[arg-type]
     if case.target == "login-name":
         return auth.login(value, PASSWORD)  # type: ignore[arg-type]
     if case.target == "uri":
