@@ -55,8 +55,8 @@ binder: $(VENV)/.test-installed
 
 # Debian's chromium for the browser tests (never a browser download).
 $(CHROMIUM):
-	$(SUDO) apt-get install -y chromium || \
-		($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium)
+	$(SUDO) apt-get install -y chromium fonts-noto-color-emoji || \
+		($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-color-emoji)
 
 browser: $(VENV)/.test-installed $(CHROMIUM)
 ifneq ($(wildcard tests/browser),)
