@@ -10,7 +10,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test bench lint typecheck security unit notebooks binder browser clean
+.PHONY: lab test bench lint typecheck security unit notebooks binder browser screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,10 +58,13 @@ $(CHROMIUM):
 	$(SUDO) apt-get install -y chromium fonts-noto-color-emoji || \
 		($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-color-emoji)
 
+# Screenshots change at every run (codes, clocks): tests write them to build/;
+# `make screenshots` refreshes the README's in docs/screenshots/ on purpose.
 browser: $(VENV)/.test-installed $(CHROMIUM)
-ifneq ($(wildcard tests/browser),)
-	$(BIN)/pytest tests/browser
-endif
+	MFALAB_SCREENSHOTS_DIR=build/screenshots $(BIN)/pytest tests/browser
+
+screenshots: $(VENV)/.test-installed $(CHROMIUM)
+	MFALAB_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser
 
 notebooks: $(VENV)/.test-installed
 ifneq ($(NOTEBOOKS),)

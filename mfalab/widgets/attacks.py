@@ -128,7 +128,9 @@ class VerifierInspector(widgets.VBox):  # type: ignore[misc]
         self.check_button = widgets.Button(description="Check", button_style="primary")
         self.phone_button = widgets.Button(description="Phone's code")
         self.fullwidth_button = widgets.Button(description="Make it fullwidth")
-        self.arabic_button = widgets.Button(description="Make it Arabic-Indic")
+        self.arabic_button = widgets.Button(
+            description="Make it Arabic-Indic", layout=widgets.Layout(width="auto")
+        )
         self.wait_button = widgets.Button(description="Wait 30 s")
         self.clock_line = widgets.HTML()
         self.result = widgets.HTML(message_html("Type a code and press Check.", "info"))

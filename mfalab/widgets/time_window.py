@@ -208,7 +208,7 @@ class LiveCode(widgets.HBox):  # type: ignore[misc]
         self.period = period
         self.ticker = widgets.Play(
             value=0, min=0, max=1_000_000, step=1, interval=1000, repeat=True,
-            description="tick", layout=widgets.Layout(width="110px"),
+            description="tick", layout=widgets.Layout(width="200px"),
         )
         self.screen = widgets.HTML()
         self.ticker.observe(self._tick, names="value")
