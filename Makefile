@@ -55,8 +55,9 @@ binder: $(VENV)/.test-installed
 
 # Debian's chromium for the browser tests (never a browser download).
 $(CHROMIUM):
-	$(SUDO) apt-get install -y chromium fonts-noto-color-emoji || \
-		($(SUDO) apt-get update && $(SUDO) apt-get install -y chromium fonts-noto-color-emoji)
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji)
 
 # Screenshots change at every run (codes, clocks): tests write them to build/;
 # `make screenshots` refreshes the README's in docs/screenshots/ on purpose.
