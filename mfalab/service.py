@@ -279,17 +279,18 @@ class AuthService:
         # Unknown users cost the same argon2 work as known ones, and get the same answer.
         stored = user.password_hash if user else passwords.dummy_hash(self.password_profile)
         matched = passwords.is_match(stored, password) and user is not None
+        upgraded = None  # hashed before the transaction, so no write lock waits on argon2
+        if matched and user and passwords.needs_rehash(user.password_hash, self.password_profile):
+            upgraded = passwords.hash(password, self.password_profile)
         outbox: list[AuditEvent] = []
         with self.store.transaction():
             refusal = self._locked(_PASSWORD, name)
             if refusal is None and not matched:
                 self._count_failure(_PASSWORD, name, "password_failed", outbox)
-            elif refusal is None and user is not None:
+            elif refusal is None:
                 self._reset_failures(_PASSWORD, name)
-                if passwords.needs_rehash(user.password_hash, self.password_profile):
-                    self.store.set_password_hash(
-                        name, passwords.hash(password, self.password_profile)
-                    )
+                if upgraded is not None:
+                    self.store.set_password_hash(name, upgraded)
                     self._audit(name, "password_rehashed", "stronger argon2 parameters", outbox)
                 self._audit(name, "password_ok", "", outbox)
         self._send(outbox)
