@@ -29,17 +29,15 @@ from argon2 import Parameters
 from . import otp, passwords, recovery, throttle, usernames
 from .attempts import Attempt, UnitOfWork
 from .clock import Clock, SystemClock, require_clock
+from .enrollments import ENROLLMENT_SECONDS, EnrollmentFlows
 from .errors import (
     ChallengeExpired,
     CodeReused,
-    EnrollmentExpired,
     EnrollmentRequired,
     InvalidChallenge,
     InvalidCode,
-    InvalidInput,
     InvalidSetting,
     LoginFailed,
-    SecondFactorRequired,
     UnknownUser,
     WeakPassword,
 )
@@ -48,16 +46,23 @@ from .models import AccountStatus, AuditEvent, Challenge, Enrollment, Session, t
 from .sessions import SessionFlows
 from .store import PendingFactor, UserRecord, UserStore
 
-__all__ = ["AccountStatus", "AuditEvent", "AuthService", "Challenge", "Enrollment", "Session"]
+__all__ = [
+    "ENROLLMENT_SECONDS",
+    "AccountStatus",
+    "AuditEvent",
+    "AuthService",
+    "Challenge",
+    "Enrollment",
+    "Session",
+]
 
 CHALLENGE_SECONDS = 5 * 60
-ENROLLMENT_SECONDS = 10 * 60
 MAX_DRIFT_STEPS = 1
 _PASSWORD, _FACTOR = ThrottleKind.PASSWORD, ThrottleKind.FACTOR
 _T = TypeVar("_T")
 
 
-class AuthService(SessionFlows):
+class AuthService(EnrollmentFlows, SessionFlows):
     """The whole login flow on one `UserStore`.
 
     `clock` is injected (a `FrozenClock` in lessons and tests). `password_profile`
@@ -322,93 +327,6 @@ class AuthService(SessionFlows):
         return self._with_recovery_code(
             name, recovery_code, lambda left: self._finish_login(challenge, "recovery code",
                                                                  left))
-
-    # -- enrollment -----------------------------------------------------------------------
-
-    def begin_enrollment(
-        self, username: str, password: str, code: str | None = None
-    ) -> Enrollment:
-        """Start (or restart) enrollment: a new secret, pending until confirmed.
-
-        Needs the password; when a factor is already active, also a current code or an
-        unused recovery code (ASVS 5.0 7.5.1), else `SecondFactorRequired`. The old
-        factor stays active until the new one is confirmed. The returned `Enrollment` is
-        the handle `confirm_enrollment` needs.
-        """
-        user = self._check_password(username, password)
-        name = user.username
-        if user.seed is not None:
-            if code is None:
-                raise SecondFactorRequired(
-                    "This account already has a second factor: to replace it, give a current "
-                    "code from your app (or an unused recovery code) too."
-                )
-            if recovery.looks_like(code):
-                self._with_recovery_code(name, code, lambda left: None)
-            else:
-                self._with_code(name, code, lambda: None)
-        secret, token, now = otp.new_secret(), secrets.token_urlsafe(32), self._now()
-        pending = PendingFactor(secret, self.digits, self.period, self.digest,
-                                token_hash(token), now)
-        with self._work.attempt(None, name) as attempt:
-            self.store.set_pending_factor(name, pending)
-            attempt.audit(Event.ENROLLMENT_STARTED,
-                          f"{self.digits} digits, {self.period} s, {self.digest}")
-        uri = otp.provisioning_uri(secret, name, self.issuer, self.digits, self.period,
-                                   self.digest)
-        return Enrollment(name, self.issuer, now + ENROLLMENT_SECONDS, self.digits,
-                          self.period, self.digest, secret, uri, token)
-
-    def _pending_for(self, enrollment: object) -> tuple[str, PendingFactor]:
-        """The account and pending factor `enrollment` is the handle of, or a refusal that
-        tells an outsider nothing (the same for any name, enrolling or not)."""
-        if not isinstance(enrollment, Enrollment):
-            raise InvalidInput(
-                "confirm_enrollment takes the Enrollment that begin_enrollment returned."
-            )
-        nobody = EnrollmentRequired(
-            "No enrollment is waiting for this handle: begin enrollment first."
-        )
-        if not isinstance(enrollment.token, str) or not enrollment.token:
-            raise nobody
-        name = usernames.normalize(enrollment.username)
-        user = self.store.get_user(name)
-        pending = None if user is None else user.pending
-        if pending is None or not secrets.compare_digest(
-                pending.token_hash, token_hash(enrollment.token)):
-            raise nobody
-        return name, pending
-
-    def confirm_enrollment(self, enrollment: Enrollment, code: str) -> list[str]:
-        """Activate the pending factor with a code from the app; return 10 recovery codes.
-
-        Only the holder of the `Enrollment` handle can confirm it. The confirming code's
-        time step counts as used. Shown once: the store keeps only argon2id hashes of the
-        recovery codes. Raises `EnrollmentRequired` (none pending for this handle),
-        `EnrollmentExpired` (older than 10 minutes), `InvalidCode`, `TooManyAttempts`.
-        """
-        name, pending = self._pending_for(enrollment)
-        if self._now() - pending.created_at > ENROLLMENT_SECONDS:
-            with self.store.transaction():
-                current = self.store.get_user(name)
-                if current is not None and current.pending == pending:
-                    self.store.set_pending_factor(name, None)
-            raise EnrollmentExpired(
-                f"This enrollment was not confirmed within {ENROLLMENT_SECONDS // 60} "
-                "minutes: begin again."
-            )
-        self._work.refuse_if_locked(_FACTOR, name, name)
-        codes = recovery.generate()
-        hashes = [recovery.hash_code(c, self.password_profile) for c in codes]  # no lock held
-        with self._work.attempt(_FACTOR, name) as attempt:
-            current = self.store.get_user(name)
-            if current is None or current.pending is None or \
-                    current.pending.token_hash != pending.token_hash:
-                raise EnrollmentRequired("This enrollment was replaced: use the newest QR code.")
-            self._check_code(attempt, current, code, pending=current.pending)
-            self.store.replace_recovery_codes(name, hashes)
-            attempt.audit(Event.ENROLLMENT_CONFIRMED)
-        return codes
 
     # -- administration and inspection ---------------------------------------------
 
