@@ -1,4 +1,10 @@
-"""Shared fixtures: a frozen clock, the cheap argon2 profile, an enrolled account."""
+"""Shared fixtures: a frozen clock, the cheap argon2 profile, an enrolled account, stores.
+
+A test module that sets `BACKENDS = ALL_BACKENDS` runs each test that uses `backend`,
+`location`, `store`, `auth` or `alice` once per backend: SQLite (in memory, or a file for
+`location`) and PostgreSQL (a database of its own on a throwaway server started once for
+the session; see `postgres_server`). Other modules use SQLite only.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,9 @@ from pathlib import Path
 import pytest
 
 from mfalab import AuthService, Challenge, FrozenClock, UserStore, VirtualAuthenticator, passwords
+from mfalab.keys import new_key_text
+
+from .postgres_server import PostgresServer, find_bindir
 
 PASSWORD = "violet anchor tundra 58"
 START = 1_700_000_000  # 2023-11-14T22:13:20Z, the middle of a 30 s step (step 56666666)
@@ -33,11 +42,55 @@ def make_auth(store: UserStore, clock: FrozenClock, **kwargs: object) -> AuthSer
     )
 
 
+ALL_BACKENDS = ("sqlite", "postgres")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize `backend` by the module's BACKENDS (SQLite alone by default)."""
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", getattr(metafunc.module, "BACKENDS", ("sqlite",)))
+
+
+@pytest.fixture(scope="session")
+def postgres_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """A throwaway PostgreSQL server for the session, stopped at the end even on failure."""
+    bindir = find_bindir()
+    if bindir is None:
+        pytest.fail("PostgreSQL is not installed: `make unit` installs it "
+                    "(apt-get install postgresql), or set MFALAB_PG_BINDIR.")
+    server = PostgresServer(bindir)
+    request.addfinalizer(server.stop)
+    yield server.start()
+
+
 @pytest.fixture
-def auth(clock: FrozenClock) -> Iterator[AuthService]:
-    store = UserStore(":memory:")
-    yield make_auth(store, clock)
-    store.close()
+def location(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
+    """An empty database of the backend: a new file's path, or a PostgreSQL URL.
+
+    PostgreSQL requires MFALAB_KEY, so it is set (to a new key) for those tests.
+    """
+    if backend == "sqlite":
+        yield str(tmp_path / "users.db")
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    monkeypatch.setenv("MFALAB_KEY", new_key_text())
+    yield server.url(server.emptied_database())
+
+
+@pytest.fixture
+def store(backend: str, location: str) -> Iterator[UserStore]:
+    """A store of the backend: SQLite in memory, or a new PostgreSQL database."""
+    opened = UserStore(":memory:" if backend == "sqlite" else location)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def auth(store: UserStore, clock: FrozenClock) -> AuthService:
+    return make_auth(store, clock)
 
 
 @dataclass

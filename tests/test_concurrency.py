@@ -1,20 +1,22 @@
 """Replay under concurrency: of many simultaneous attempts with one code, exactly one wins.
 
-The compare-and-set `UPDATE … WHERE last_step < ?` inside `BEGIN IMMEDIATE` is what makes
-this hold across threads and processes sharing one SQLite file (RFC 6238 §5.2).
+The compare-and-set `UPDATE … WHERE last_step < ?` inside the store's transaction is what
+makes this hold across threads and processes sharing one SQLite file (`BEGIN IMMEDIATE`)
+or one PostgreSQL database (READ COMMITTED re-checks the row after its lock) (RFC 6238 §5.2).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import threading
-from pathlib import Path
 
 import pytest
 
 from mfalab import Challenge, FrozenClock, UserStore, errors
 
-from .conftest import PASSWORD, START, enroll, make_auth
+from .conftest import ALL_BACKENDS, PASSWORD, START, enroll, make_auth
+
+BACKENDS = ALL_BACKENDS
 
 THREADS = 32
 PROCESSES = 8
@@ -40,13 +42,13 @@ def _race(attempts: list[object]) -> list[object]:
     return results
 
 
-def test_threads_racing_one_code_on_one_file_exactly_one_wins(db_path: Path):
+def test_threads_racing_one_code_on_one_database_exactly_one_wins(location: str):
     clock = FrozenClock(START)
-    store = UserStore(db_path)
+    store = UserStore(location)
     account = enroll(make_auth(store, clock), clock)
     challenges = [account.challenge() for _ in range(THREADS)]
     code = account.phone.code()
-    services = [make_auth(UserStore(db_path), clock) for _ in range(THREADS)]
+    services = [make_auth(UserStore(location), clock) for _ in range(THREADS)]
     results = _race([
         (lambda s=s, c=c: s.verify(c, code)) for s, c in zip(services, challenges, strict=True)
     ])
@@ -58,11 +60,11 @@ def test_threads_racing_one_code_on_one_file_exactly_one_wins(db_path: Path):
     assert "database is locked" not in repr(results)
 
 
-def test_threads_racing_one_recovery_code_exactly_one_wins(db_path: Path):
+def test_threads_racing_one_recovery_code_exactly_one_wins(location: str):
     clock = FrozenClock(START)
-    account = enroll(make_auth(UserStore(db_path), clock), clock)
+    account = enroll(make_auth(UserStore(location), clock), clock)
     challenges = [account.challenge() for _ in range(8)]
-    services = [make_auth(UserStore(db_path), clock) for _ in range(8)]
+    services = [make_auth(UserStore(location), clock) for _ in range(8)]
     results = _race([
         (lambda s=s, c=c: s.recover(c, account.codes[0]))
         for s, c in zip(services, challenges, strict=True)
@@ -84,23 +86,23 @@ def _process_attempt(args: tuple[str, float, str, str, str]) -> str:
     return "Session"
 
 
-def test_processes_racing_one_code_on_one_file_exactly_one_wins(db_path: Path):
+def test_processes_racing_one_code_on_one_database_exactly_one_wins(location: str):
     clock = FrozenClock(START)
-    account = enroll(make_auth(UserStore(db_path), clock), clock)
+    account = enroll(make_auth(UserStore(location), clock), clock)
     challenges = [account.challenge() for _ in range(PROCESSES)]
     code = account.phone.code()
-    jobs = [(str(db_path), clock.now(), c.token, str(c.created_at), code) for c in challenges]
+    jobs = [(location, clock.now(), c.token, str(c.created_at), code) for c in challenges]
     with multiprocessing.get_context("spawn").Pool(PROCESSES) as pool:
         outcomes = pool.map(_process_attempt, jobs)
     assert outcomes.count("Session") == 1, outcomes
     assert set(outcomes) <= {"Session", "CodeReused", "TooManyAttempts"}
 
 
-def test_a_used_step_stays_used_after_reopening_the_file(db_path: Path):
+def test_a_used_step_stays_used_after_reopening_the_database(location: str):
     clock = FrozenClock(START)
-    account = enroll(make_auth(UserStore(db_path), clock), clock)
+    account = enroll(make_auth(UserStore(location), clock), clock)
     code = account.phone.code()
     account.auth.verify(account.challenge(), code)
-    fresh = make_auth(UserStore(db_path), clock)
+    fresh = make_auth(UserStore(location), clock)
     with pytest.raises(errors.CodeReused):
         fresh.verify(fresh.login("alice", PASSWORD), code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +17,9 @@ from mfalab import (
     passwords,
 )
 
-from .conftest import PASSWORD, Account, enroll, make_auth
+from .conftest import ALL_BACKENDS, PASSWORD, Account, enroll, make_auth
+
+BACKENDS = ALL_BACKENDS
 
 # -- registration and the first factor ---------------------------------------------------
 
@@ -72,8 +73,7 @@ def test_login_without_an_active_factor_requires_enrollment(auth: AuthService):
         auth.login("alice", PASSWORD)
 
 
-def test_password_is_rehashed_at_the_next_good_login(clock: FrozenClock):
-    store = UserStore(":memory:")
+def test_password_is_rehashed_at_the_next_good_login(store: UserStore, clock: FrozenClock):
     make_auth(store, clock).register("alice", PASSWORD)
     old = store.get_user("alice").password_hash  # type: ignore[union-attr]
     stronger = dataclasses.replace(passwords.CHEAP_FOR_TESTS_ONLY, time_cost=2)
@@ -199,19 +199,20 @@ def test_hostile_codes_are_refused_and_counted(alice: Account, hostile: object):
     assert alice.auth.status("alice").failures == 1
 
 
-def test_a_slow_phone_fails_with_no_window_and_passes_with_one(clock: FrozenClock):
-    for window, passes in ((0, False), (1, True)):
-        store = UserStore(":memory:")
-        auth = make_auth(store, clock, window=window)
-        account = enroll(auth, clock)
-        clock.advance(60)  # so the slow phone's step is not the confirming one
-        slow = VirtualAuthenticator(clock=clock, skew=-45)
-        slow.scan(account.phone.accounts[-1].totp.provisioning_uri(name="alice"))
-        if passes:
-            assert auth.verify(account.challenge(), slow.code())
-        else:
-            with pytest.raises(errors.InvalidCode):
-                auth.verify(account.challenge(), slow.code())
+@pytest.mark.parametrize(("window", "passes"), [(0, False), (1, True)])
+def test_a_slow_phone_fails_with_no_window_and_passes_with_one(
+    store: UserStore, clock: FrozenClock, window: int, passes: bool
+):
+    auth = make_auth(store, clock, window=window)
+    account = enroll(auth, clock)
+    clock.advance(60)  # so the slow phone's step is not the confirming one
+    slow = VirtualAuthenticator(clock=clock, skew=-45)
+    slow.scan(account.phone.accounts[-1].totp.provisioning_uri(name="alice"))
+    if passes:
+        assert auth.verify(account.challenge(), slow.code())
+    else:
+        with pytest.raises(errors.InvalidCode):
+            auth.verify(account.challenge(), slow.code())
 
 
 def _phone_with_skew(account: Account, skew: float) -> VirtualAuthenticator:
@@ -280,13 +281,13 @@ def test_the_lock_refuses_recovery_codes_too(alice: Account):
     assert alice.auth.recover(alice.challenge(), alice.codes[0]).method == "recovery code"
 
 
-def test_the_throttle_persists_across_a_new_service_on_the_same_file(
-    db_path: Path, clock: FrozenClock
+def test_the_throttle_persists_across_a_new_service_on_the_same_database(
+    location: str, clock: FrozenClock
 ):
-    with UserStore(db_path) as store:
+    with UserStore(location) as store:
         account = enroll(make_auth(store, clock), clock)
         _fail(account, 5)
-    with UserStore(db_path) as store:
+    with UserStore(location) as store:
         auth = make_auth(store, clock)
         with pytest.raises(errors.TooManyAttempts):
             auth.verify(auth.login("alice", PASSWORD), account.phone.code())
@@ -448,9 +449,11 @@ def test_regenerating_recovery_codes_needs_a_fresh_session_and_voids_the_old_set
 # -- audit and notifications --------------------------------------------------------------
 
 
-def test_security_events_are_audited_and_notified_without_secrets(clock: FrozenClock):
+def test_security_events_are_audited_and_notified_without_secrets(
+    store: UserStore, clock: FrozenClock
+):
     sent: list[str] = []
-    auth = make_auth(UserStore(":memory:"), clock, notify=lambda e: sent.append(e.event))
+    auth = make_auth(store, clock, notify=lambda e: sent.append(e.event))
     account = enroll(auth, clock)
     code = account.phone.code()
     auth.verify(account.challenge(), code)

@@ -1,4 +1,9 @@
-"""store: schema version, WAL, seeds encrypted at rest, key handling, compare-and-set."""
+"""store: schema version, WAL, seeds encrypted at rest, key handling, compare-and-set.
+
+Tests that take `backend`, `location` or `store` run on SQLite and PostgreSQL; the ones
+about SQLite files (WAL, the key file, the file's bytes) on SQLite only, and their
+PostgreSQL counterparts are in `test_store_postgres`.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,28 @@ import pytest
 from mfalab import FrozenClock, UserStore, errors
 from mfalab.crypto import SeedCipher
 from mfalab.keys import new_key_text
-from mfalab.store import SCHEMA_VERSION
+from mfalab.store import SCHEMA_VERSION, SQLiteStore
+from mfalab.store.base import UserStore as Interface
+from mfalab.store.postgres import PostgresStore
 
-from .conftest import PASSWORD, enroll, make_auth
+from .conftest import ALL_BACKENDS, PASSWORD, enroll, make_auth
+
+BACKENDS = ALL_BACKENDS
+
+
+@pytest.mark.parametrize("backend_class", [SQLiteStore, PostgresStore])
+def test_every_backend_implements_the_whole_interface(backend_class: type[Interface]):
+    """No method is left to the base class, whose methods only document the contract."""
+    contract = [name for name, value in vars(Interface).items()
+                if callable(value) and not name.startswith("_")]
+    assert len(contract) >= 20
+    missing = [name for name in contract if getattr(backend_class, name) is vars(Interface)[name]]
+    assert missing == []
+
+
+def test_the_location_picks_the_backend(backend: str, location: str):
+    with UserStore(location) as store:
+        assert type(store) is {"sqlite": SQLiteStore, "postgres": PostgresStore}[backend]
 
 
 def test_new_file_database_has_schema_version_wal_and_a_private_key_file(db_path: Path):
@@ -28,10 +52,10 @@ def test_new_file_database_has_schema_version_wal_and_a_private_key_file(db_path
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
 
 
-def test_reopening_keeps_the_data_and_the_schema(db_path: Path, clock: FrozenClock):
-    with UserStore(db_path) as store:
+def test_reopening_keeps_the_data_and_the_schema(location: str, clock: FrozenClock):
+    with UserStore(location) as store:
         account = enroll(make_auth(store, clock), clock)
-    with UserStore(db_path) as store:
+    with UserStore(location) as store:
         auth = make_auth(store, clock)
         assert auth.verify(auth.login("alice", PASSWORD), account.phone.code())
 
@@ -163,18 +187,16 @@ def test_a_missing_folder_is_a_clear_error(tmp_path: Path):
         UserStore(tmp_path / "no" / "such" / "users.db")
 
 
-def test_accept_step_is_a_compare_and_set(clock: FrozenClock):
-    with UserStore(":memory:") as store:
-        enroll(make_auth(store, clock), clock)
-        last = store.get_user("alice").last_step  # type: ignore[union-attr]
-        assert last is not None
-        assert store.accept_step("alice", last + 1, 0) is True
-        assert store.accept_step("alice", last + 1, 0) is False
-        assert store.accept_step("alice", last, 0) is False
+def test_accept_step_is_a_compare_and_set(store: UserStore, clock: FrozenClock):
+    enroll(make_auth(store, clock), clock)
+    last = store.get_user("alice").last_step  # type: ignore[union-attr]
+    assert last is not None
+    assert store.accept_step("alice", last + 1, 0) is True
+    assert store.accept_step("alice", last + 1, 0) is False
+    assert store.accept_step("alice", last, 0) is False
 
 
-def test_a_closed_store_refuses_to_reopen_quietly(clock: FrozenClock):
-    store = UserStore(":memory:")
+def test_a_closed_store_refuses_to_reopen_quietly(store: UserStore):
     store.close()
     with pytest.raises(errors.InvalidSetting, match="closed"):
         store.get_user("alice")

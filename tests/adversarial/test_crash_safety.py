@@ -1,7 +1,9 @@
 """Crash safety: a writer killed with SIGKILL in the middle of registrations and logins.
 
-The database reopens, `PRAGMA integrity_check` says ok, every write the writer saw
-acknowledged is there, and no half-enrolled account can log in without a code.
+On both backends: the database reopens (SQLite: `PRAGMA integrity_check` says ok), every
+write the writer saw acknowledged is there, and no half-enrolled account can log in
+without a code. A client killed inside a transaction leaves nothing of it behind, and
+its locks go with it: the next writer of the same rows does not wait.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
+import psycopg
 import pytest
 
 from mfalab import FrozenClock, UserStore, errors
+from mfalab.events import Event, ThrottleKind
+from mfalab.throttle import Throttle
 
-from ..conftest import PASSWORD, START, make_auth
+from ..conftest import ALL_BACKENDS, PASSWORD, START, make_auth
+
+BACKENDS = ALL_BACKENDS
 
 WRITER = textwrap.dedent(
     """
@@ -47,13 +53,73 @@ WRITER = textwrap.dedent(
 ).format(start=START, password=PASSWORD)
 
 
-@pytest.mark.parametrize("kill_after", [7, 40, 101])
-def test_sigkill_mid_write_loses_nothing_acknowledged(tmp_path: Path, kill_after: int):
-    db = tmp_path / "users.db"
-    writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(db)], stdout=subprocess.PIPE, text=True,
+HOLDER = textwrap.dedent(
+    """
+    import sys, time
+    from mfalab import UserStore
+    from mfalab.events import Event, ThrottleKind
+    from mfalab.throttle import Throttle
+    store = UserStore(sys.argv[1])
+    with store.transaction():
+        store.add_user("mallory", "not a real hash", 0.0)
+        store.add_audit("mallory", 0.0, Event.REGISTERED)
+        store.get_throttle(ThrottleKind.FACTOR, "alice")
+        store.set_throttle(ThrottleKind.FACTOR, "alice", Throttle(failures=99))
+        print("inside", flush=True)
+        time.sleep(120)
+    """
+)
+
+
+def _child(script: str, location: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, location], stdout=subprocess.PIPE, text=True,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
     )
+
+
+def _usernames(backend: str, location: str) -> list[str]:
+    if backend == "sqlite":
+        conn = sqlite3.connect(location)
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        names = [row[0] for row in conn.execute("SELECT username FROM users")]
+        conn.close()
+        return names
+    with psycopg.connect(location) as pg:
+        return [row[0] for row in pg.execute("SELECT username FROM users")]
+
+
+def test_a_client_killed_inside_a_transaction_leaves_nothing_of_it(
+    backend: str, location: str
+):
+    with UserStore(location) as store:  # opened first: opening writes (the schema check)
+        holder = _child(HOLDER, location)
+        assert holder.stdout is not None
+        assert holder.stdout.readline().strip() == "inside"
+        assert store.get_user("mallory") is None  # not visible before the commit either
+        holder.send_signal(signal.SIGKILL)
+        holder.wait(timeout=10)
+        holder.stdout.close()
+        assert store.get_user("mallory") is None
+        assert store.audit("mallory") == []
+        assert store.get_throttle(ThrottleKind.FACTOR, "alice") == Throttle()
+        with store.transaction():  # the killed client's locks are gone: no wait, no error
+            store.add_user("mallory", "another hash", 1.0)
+            before = store.get_throttle(ThrottleKind.FACTOR, "alice")
+            store.set_throttle(ThrottleKind.FACTOR, "alice", Throttle(before.failures + 1))
+            store.add_audit("mallory", 1.0, Event.REGISTERED)
+    with UserStore(location) as store:
+        assert store.get_user("mallory").password_hash == "another hash"  # type: ignore[union-attr]
+        assert store.get_throttle(ThrottleKind.FACTOR, "alice").failures == 1
+        assert len(store.audit("mallory")) == 1
+    assert _usernames(backend, location) == ["mallory"]
+
+
+@pytest.mark.parametrize("kill_after", [7, 40, 101])
+def test_sigkill_mid_write_loses_nothing_acknowledged(
+    backend: str, location: str, kill_after: int
+):
+    writer = _child(WRITER, location)
     acked: list[list[str]] = []
     assert writer.stdout is not None
     deadline = time.monotonic() + 60
@@ -67,18 +133,15 @@ def test_sigkill_mid_write_loses_nothing_acknowledged(tmp_path: Path, kill_after
     writer.stdout.close()
     assert len(acked) == kill_after, "the writer stopped before it was killed"
 
-    conn = sqlite3.connect(db)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    conn.close()
+    names = _usernames(backend, location)
     clock = FrozenClock(START + 10 * 86400)  # long after: every pending enrollment expired
-    with UserStore(db) as store:
+    with UserStore(location) as store:
         auth = make_auth(store, clock)
         for fact in acked:
             user = store.get_user(fact[1])
             assert user is not None, fact
             if fact[0] == "enrolled":
                 assert user.seed == fact[2]
-        names = [row[0] for row in sqlite3.connect(db).execute("SELECT username FROM users")]
         for name in names:
             user = store.get_user(name)
             assert user is not None

@@ -1,4 +1,4 @@
-"""Races: 8 processes × 4 threads (32 attempts at once) on one SQLite file.
+"""Races: 8 processes × 4 threads (32 attempts at once) on one database, on both backends.
 
 The same valid code, then the same recovery code: exactly one success each time, the
 rest refused — and every refusal audited; the throttle never loses an increment (the
@@ -11,14 +11,18 @@ import multiprocessing
 import threading
 import time
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
 from mfalab import Challenge, FrozenClock, UserStore, errors
+from mfalab.events import ThrottleKind
+from mfalab.models import token_hash
+from mfalab.throttle import Throttle
 
-from ..conftest import START, Account, enroll, make_auth
+from ..conftest import ALL_BACKENDS, START, Account, enroll, make_auth
 
+BACKENDS = ALL_BACKENDS  # one SQLite file, or one PostgreSQL database
 PROCESSES = 8
 THREADS_EACH = 4
 
@@ -52,11 +56,11 @@ def _worker(args: tuple[str, float, float, str, list[tuple[str, float]], str]) -
     return outcomes
 
 
-def _race(db_path: Path, account: Account, kind: str, code: str) -> Counter[str]:
+def _race(location: str, account: Account, kind: str, code: str) -> Counter[str]:
     challenges = [account.challenge() for _ in range(PROCESSES * THREADS_EACH)]
     start_at = time.time() + 3.0  # after every child has imported mfalab
     jobs = [
-        (str(db_path), account.clock.now(), start_at, kind,
+        (location, account.clock.now(), start_at, kind,
          [(c.token, c.created_at) for c in challenges[p::PROCESSES]], code)
         for p in range(PROCESSES)
     ]
@@ -66,20 +70,20 @@ def _race(db_path: Path, account: Account, kind: str, code: str) -> Counter[str]
 
 
 @pytest.fixture
-def account(db_path: Path) -> Account:
+def account(location: str) -> Account:
     clock = FrozenClock(START)
-    account = enroll(make_auth(UserStore(db_path), clock), clock)
+    account = enroll(make_auth(UserStore(location), clock), clock)
     clock.advance(30)
     return account
 
 
 @pytest.mark.parametrize("kind", ["totp", "recovery"])
 def test_one_code_32_attempts_8_processes_exactly_one_wins(
-    db_path: Path, account: Account, kind: str
+    location: str, account: Account, kind: str
 ):
     code = account.phone.code() if kind == "totp" else account.codes[0]
     before = len(account.auth.audit_log("alice"))
-    outcomes = _race(db_path, account, kind, code)
+    outcomes = _race(location, account, kind, code)
     assert outcomes["Session"] == 1, outcomes
     refused = sum(outcomes.values()) - 1
     assert set(outcomes) <= {"Session", "CodeReused", "InvalidCode", "TooManyAttempts"}
@@ -100,11 +104,69 @@ def test_one_code_32_attempts_8_processes_exactly_one_wins(
     assert "database is locked" not in str(outcomes)
 
 
-def test_the_throttle_never_loses_an_increment(db_path: Path, account: Account):
+def test_the_throttle_never_loses_an_increment(location: str, account: Account):
     """32 wrong codes at once: the count equals the InvalidCode answers, exactly."""
     wrong = "000000" if account.phone.code() != "000000" else "111111"
-    outcomes = _race(db_path, account, "totp", wrong)
+    outcomes = _race(location, account, "totp", wrong)
     assert outcomes["Session"] == 0
     status = account.auth.status("alice")
     assert status.failures == outcomes["InvalidCode"] == 5, outcomes
     assert outcomes["TooManyAttempts"] == PROCESSES * THREADS_EACH - 5
+
+
+# -- the store's own compare-and-sets, with no service around them ---------------------
+
+
+def _together(calls: list[Callable[[], object]]) -> list[object]:
+    """Run the calls in threads released together by a barrier; return their results."""
+    barrier = threading.Barrier(len(calls))
+    results: list[object] = [None] * len(calls)
+
+    def run(i: int) -> None:
+        barrier.wait()
+        results[i] = calls[i]()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return results
+
+
+RACERS = PROCESSES * THREADS_EACH
+
+
+def test_each_compare_and_set_of_the_store_has_exactly_one_winner(
+    location: str, account: Account
+):
+    """32 stores at once: one accepted step, one used recovery code, one ended challenge."""
+    stores = [UserStore(location) for _ in range(RACERS)]
+    last = stores[0].get_user("alice").last_step  # type: ignore[union-attr]
+    assert last is not None
+    code_id = stores[0].unused_recovery_codes("alice")[0].id
+    hashed = token_hash(account.challenge().token)
+    for race in (
+        [lambda s=s: s.accept_step("alice", last + 1, 0) for s in stores],
+        [lambda s=s: s.use_recovery_code(code_id, START) for s in stores],
+        [lambda s=s: s.end_challenge(hashed) for s in stores],
+    ):
+        assert _together(race).count(True) == 1
+    for s in stores:
+        s.close()
+
+
+def test_concurrent_throttle_updates_are_never_lost(location: str):
+    """32 read-modify-writes at once, on a key with no throttle row yet: 32 counted."""
+    stores = [UserStore(location) for _ in range(RACERS)]
+
+    def one_more(store: UserStore) -> None:
+        with store.transaction():
+            state = store.get_throttle(ThrottleKind.PASSWORD, "a new key")
+            store.set_throttle(ThrottleKind.PASSWORD, "a new key",
+                               Throttle(failures=state.failures + 1))
+
+    _together([lambda s=s: one_more(s) for s in stores])
+    assert stores[0].get_throttle(ThrottleKind.PASSWORD, "a new key").failures == RACERS
+    for s in stores:
+        s.close()
