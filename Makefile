@@ -12,7 +12,8 @@ OATHTOOL := /usr/bin/oathtool
 RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test bench lint typecheck security unit notebooks binder browser screenshots clean
+.PHONY: lab test bench lint typecheck security unit notebooks binder browser screenshots clean \
+	postgresql-server
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +48,9 @@ typecheck: $(VENV)/.test-installed
 security: $(VENV)/.test-installed
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive mfalab
 
-unit: $(VENV)/.test-installed $(OATHTOOL) $(RSVG_CONVERT)
+# The unit suite runs the store, service and race tests on SQLite and on PostgreSQL: its
+# fixture starts a throwaway server for the run (tests/postgres_server.py) and stops it.
+unit: $(VENV)/.test-installed $(OATHTOOL) $(RSVG_CONVERT) postgresql-server
 	$(BIN)/pytest --doctest-modules mfalab tests README.md \
 		--ignore=tests/binder --ignore=tests/browser
 
@@ -60,6 +63,13 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji || \
 		($(SUDO) apt-get update && \
 		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji)
+
+# PostgreSQL's server programs (initdb, pg_ctl, postgres), from Debian's package when missing.
+postgresql-server:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql)
 
 # Independent implementations for the interoperability tests (tests/test_interop.py):
 # the OATH Toolkit computes codes, librsvg rasterises the QR code's SVG.

@@ -8,7 +8,9 @@ import pytest
 
 from mfalab import AuthService, Enrollment, FrozenClock, VirtualAuthenticator, errors, otp
 
-from .conftest import PASSWORD
+from .conftest import ALL_BACKENDS, PASSWORD
+
+BACKENDS = ALL_BACKENDS
 
 
 def _begin(auth: AuthService, clock: FrozenClock) -> tuple[Enrollment, VirtualAuthenticator]:

@@ -7,7 +7,9 @@ import pytest
 from mfalab import errors
 from mfalab.events import Check
 
-from .conftest import Account
+from .conftest import ALL_BACKENDS, Account
+
+BACKENDS = ALL_BACKENDS
 
 
 def _wrong(alice: Account) -> str:

@@ -7,7 +7,9 @@ import pytest
 from mfalab import AuthService, FrozenClock, Session, UserStore, errors
 from mfalab.events import Event
 
-from .conftest import PASSWORD, Account, enroll, make_auth
+from .conftest import ALL_BACKENDS, PASSWORD, Account, enroll, make_auth
+
+BACKENDS = ALL_BACKENDS
 
 
 def _signed_in(alice: Account) -> Session:
@@ -33,8 +35,10 @@ def test_logout_revokes_server_side(alice: Account):
     assert alice.auth.audit_log("alice")[-1].event == Event.SIGNED_OUT
 
 
-def test_the_idle_timeout_ends_a_session_and_activity_keeps_it(clock: FrozenClock):
-    auth = make_auth(UserStore(":memory:"), clock, session_idle_seconds=600)
+def test_the_idle_timeout_ends_a_session_and_activity_keeps_it(
+    store: UserStore, clock: FrozenClock
+):
+    auth = make_auth(store, clock, session_idle_seconds=600)
     alice = enroll(auth, clock)
     session = _signed_in(alice)
     for _ in range(5):
@@ -82,9 +86,9 @@ def test_change_password_needs_the_old_one_and_the_policy(alice: Account):
     assert alice.auth.session(session.token)  # nothing was revoked
 
 
-def test_change_password_is_notified(clock: FrozenClock):
+def test_change_password_is_notified(store: UserStore, clock: FrozenClock):
     sent: list[object] = []
-    auth = make_auth(UserStore(":memory:"), clock, notify=sent.append)
+    auth = make_auth(store, clock, notify=sent.append)
     alice = enroll(auth, clock)
     sent.clear()
     auth.change_password(_signed_in(alice), PASSWORD, "granite harbor lantern 71")
