@@ -18,7 +18,9 @@ import pytest
 
 from mfalab import AuthService, FrozenClock, UserStore, VirtualAuthenticator, errors
 
-from ..conftest import PASSWORD, RFC_SECRET, START, enroll, make_auth
+from ..conftest import ALL_BACKENDS, PASSWORD, RFC_SECRET, START, enroll, make_auth
+
+BACKENDS = ALL_BACKENDS  # injection and NUL bytes must not reach either database
 
 ACCEPT = "accept"
 ACCENTED = "crème brûlée au four"
@@ -174,9 +176,9 @@ CASES = [
 
 
 @pytest.fixture
-def world() -> tuple[AuthService, FrozenClock, VirtualAuthenticator]:
+def world(store: UserStore) -> tuple[AuthService, FrozenClock, VirtualAuthenticator]:
     clock = FrozenClock(START)
-    auth = make_auth(UserStore(":memory:"), clock)
+    auth = make_auth(store, clock)
     account = enroll(auth, clock)
     clock.advance(30)
     return auth, clock, account.phone

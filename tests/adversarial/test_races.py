@@ -170,3 +170,16 @@ def test_concurrent_throttle_updates_are_never_lost(location: str):
     assert stores[0].get_throttle(ThrottleKind.PASSWORD, "a new key").failures == RACERS
     for s in stores:
         s.close()
+
+
+def test_concurrent_replacements_of_recovery_codes_leave_one_set(
+    location: str, account: Account
+):
+    """Two new sets at once must not both stay valid: the old set is void, one new set is."""
+    stores = [UserStore(location) for _ in range(RACERS)]
+    _together([lambda s=s, i=i: s.replace_recovery_codes(
+        "alice", [f"set{i}-{n}" for n in range(10)]) for i, s in enumerate(stores)])
+    left = {r.code_hash.split("-")[0] for r in stores[0].unused_recovery_codes("alice")}
+    assert len(stores[0].unused_recovery_codes("alice")) == 10 and len(left) == 1
+    for s in stores:
+        s.close()
