@@ -34,7 +34,7 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
 
-bench: $(VENV)/.test-installed
+bench: $(VENV)/.test-installed postgresql-server
 	$(BIN)/python bench/run.py
 
 test: lint typecheck security unit notebooks binder browser

@@ -25,6 +25,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
+import postgres_bench  # beside this file
 import pyotp
 
 from mfalab import AuthService, FrozenClock, UserStore, errors, otp, passwords
@@ -73,10 +74,10 @@ def _enrolled(store: UserStore, clock: FrozenClock, profile: object) -> tuple[Au
     return auth, enrollment.secret
 
 
-def bench_service_verify(folder: Path, count: int = 2000) -> dict[str, float]:
-    """AuthService.verify end to end on a file store (WAL): verifications per second."""
+def bench_service_verify(location: str | Path, count: int = 2000) -> dict[str, float]:
+    """AuthService.verify end to end on a store (a file, WAL; or PostgreSQL): per second."""
     clock = FrozenClock(AT)
-    auth, secret = _enrolled(UserStore(folder / "verify.db"), clock,
+    auth, secret = _enrolled(UserStore(location), clock,
                              passwords.CHEAP_FOR_TESTS_ONLY)  # logins are set-up, not timed
     spent = 0.0
     for _ in range(count):
@@ -199,12 +200,13 @@ def main() -> int:
         results = {
             "machine": machine(),
             "otp_check": bench_otp_check(),
-            "service_verify": bench_service_verify(folder),
+            "service_verify": bench_service_verify(folder / "verify.db"),
             "full_login": bench_full_login(folder),
             "enumeration": bench_enumeration(folder),
         }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    results.update(postgres_bench.run(bench_service_verify))
     if "--no-lab" not in sys.argv:
         nb = bench_notebooks()
         results["notebooks"] = {"each_s": nb, "total_s": sum(nb.values()),
@@ -228,6 +230,7 @@ def render(r: dict[str, object]) -> str:
          f" (floor: 3 HMACs {o['floor_us']:.1f} µs, {o['ratio_vs_floor']:.1f}× of it)", "≤ 1.25×"),
         ("`AuthService.verify`, file SQLite (WAL), one core",
          f"**{v['per_second']:,.0f}/s** ({v['ms_each']:.2f} ms each)", "≥ 2,000/s"),
+        *postgres_bench.rows(r),
         ("Full login (password + code) vs one argon2 verify",
          f"{f['login_ms']:.1f} ms vs {f['argon2_ms']:.1f} ms = **{f['ratio']:.2f}×**", "≤ 1.15×"),
         ("Unknown user vs wrong password (median)",
