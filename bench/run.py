@@ -69,7 +69,7 @@ def _enrolled(store: UserStore, clock: FrozenClock, profile: object) -> tuple[Au
     auth = AuthService(store, clock=clock, password_profile=profile)  # type: ignore[arg-type]
     auth.register("alice", PASSWORD)
     enrollment = auth.begin_enrollment("alice", PASSWORD)
-    auth.confirm_enrollment("alice", otp.totp(enrollment.secret, clock.now()))
+    auth.confirm_enrollment(enrollment, otp.totp(enrollment.secret, clock.now()))
     return auth, enrollment.secret
 
 

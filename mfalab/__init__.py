@@ -1,15 +1,20 @@
 """mfalab: a small, real password + TOTP authentication package, for teaching.
 
-See DESIGN.md for the contract; each module cites the standard it implements.
+Each module cites the standard it implements; README.md's "Project" section draws the
+layers (front ends → service → one-concern modules → store).
 """
 
-from . import errors, otp, passwords, qr, recovery
+from importlib.metadata import PackageNotFoundError, version
+
+from . import errors, events, otp, passwords, qr, recovery
 from .clock import FrozenClock, LabClock, SystemClock
+from .models import AccountStatus, AuditEvent, Challenge, Enrollment, Session
 from .phone import VirtualAuthenticator
-from .service import AuditEvent, AuthService, Challenge, Enrollment, Session
+from .service import AuthService
 from .store import UserStore
 
 __all__ = [
+    "AccountStatus",
     "AuditEvent",
     "AuthService",
     "Challenge",
@@ -21,10 +26,14 @@ __all__ = [
     "UserStore",
     "VirtualAuthenticator",
     "errors",
+    "events",
     "otp",
     "passwords",
     "qr",
     "recovery",
 ]
 
-__version__ = "0.1.0"
+try:
+    __version__ = version("mfalab")
+except PackageNotFoundError:  # imported from a checkout that was never installed
+    __version__ = "0+unknown"

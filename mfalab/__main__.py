@@ -74,10 +74,10 @@ def demo(virtual: bool, say: Say = print, ask: Ask = input, ask_secret: Ask = ge
         say(f"   The virtual phone scans it: {phone.scan(enrollment.uri)}")
         code = phone.code()
         say(f"3. Confirm with the code the phone shows: {code}")
-        recovery_codes = auth.confirm_enrollment(name, code)
+        recovery_codes = auth.confirm_enrollment(enrollment, code)
     else:
         recovery_codes = _ask_until(ask, "3. Type the code your app shows: ",
-                                    lambda c: auth.confirm_enrollment(name, c), say)
+                                    lambda c: auth.confirm_enrollment(enrollment, c), say)
     say("   Enrolled. Your recovery codes (shown once, keep them safe):")
     for rc in recovery_codes:
         say(f"     {rc}")

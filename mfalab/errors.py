@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .events import Check
+
 __all__ = [
     "AuthError",
     "ChallengeExpired",
@@ -35,7 +37,13 @@ __all__ = [
 
 
 class AuthError(Exception):
-    """Base of every mfalab error; never raised by itself."""
+    """Base of every mfalab error; never raised by itself.
+
+    `check` names the check that refused an attempt (`events.Check`), or is None for
+    errors that are not a refused attempt.
+    """
+
+    check: Check | None = None
 
 
 class InvalidInput(AuthError):
@@ -62,6 +70,7 @@ class LoginFailed(AuthError):
     """The first factor failed; the same message for an unknown user and a wrong password."""
 
     MESSAGE = "The username or password is not right."
+    check = Check.PASSWORD
 
     def __init__(self, message: str = MESSAGE) -> None:
         super().__init__(message)
@@ -96,15 +105,28 @@ class SecondFactorRequired(AuthError):
 
 
 class InvalidCode(AuthError):
-    """A refused one-time code or recovery code (wrong, malformed, or out of the window)."""
+    """A refused one-time code or recovery code (wrong, malformed, or out of the window).
+
+    `check` says which: `Check.SHAPE`, `Check.WINDOW`, `Check.REPLAY` or
+    `Check.RECOVERY_CODE`.
+    """
+
+    def __init__(self, message: str, check: Check = Check.SHAPE) -> None:
+        self.check = check
+        super().__init__(message)
 
 
 class CodeReused(InvalidCode):
     """A code for a time step that was already accepted (a replay)."""
 
+    def __init__(self, message: str) -> None:
+        super().__init__(message, Check.REPLAY)
+
 
 class TooManyAttempts(AuthError):
     """Attempts are locked for a while; `retry_after` says how many seconds remain."""
+
+    check = Check.THROTTLE
 
     def __init__(self, retry_after: float, message: str | None = None) -> None:
         self.retry_after = max(0.0, float(retry_after))
@@ -117,6 +139,8 @@ class TooManyAttempts(AuthError):
 
 class SecondFactorDisabled(AuthError):
     """The second factor was switched off after too many failures; an administrator resets it."""
+
+    check = Check.DISABLED
 
 
 class ChallengeExpired(AuthError):

@@ -4,18 +4,24 @@ NIST SP 800-63B-4 §3.2.2 (rate limiting) and OWASP ASVS 5.0 V6.3: the 5th conse
 failure starts a 30 s lock, each further failure doubles it (60 s, 120 s, …) up to one
 hour, and 100 consecutive failures of the second factor disable it until an
 administrator resets it (NIST's cap of 100). While locked, attempts are refused and
-not counted; a success resets the count. Pure functions: the store keeps the state.
+not counted; a success resets the count. Pure functions on a `Throttle` value: the
+store keeps it, this module decides.
+
+A success resets the count (§3.2.2 allows it), so the 100-failure cap is no bound on an
+attacker who stays under it between the owner's logins: the real bound is the lock's
+rate, and the real defense beyond it is the lockout notification to the owner.
 """
 
 from __future__ import annotations
 
-from .store import Throttle
+from dataclasses import dataclass
 
 __all__ = [
     "DISABLE_AFTER",
     "FIRST_LOCK_SECONDS",
     "LOCK_AFTER",
     "MAX_LOCK_SECONDS",
+    "Throttle",
     "after_failure",
     "lock_seconds",
     "retry_after",
@@ -25,6 +31,15 @@ LOCK_AFTER = 5
 FIRST_LOCK_SECONDS = 30.0
 MAX_LOCK_SECONDS = 3600.0
 DISABLE_AFTER = 100
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """Consecutive failures of one kind (password or factor) for one account key."""
+
+    failures: int = 0
+    locked_until: float = 0.0
+    disabled: bool = False
 
 
 def lock_seconds(failures: int) -> float:

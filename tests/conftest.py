@@ -59,7 +59,7 @@ def enroll(auth: AuthService, clock: FrozenClock, name: str = "alice") -> Accoun
     enrollment = auth.begin_enrollment(name, PASSWORD)
     phone = VirtualAuthenticator(clock=clock)
     phone.scan(enrollment.uri)
-    codes = auth.confirm_enrollment(name, phone.code())
+    codes = auth.confirm_enrollment(enrollment, phone.code())
     clock.advance(30)
     return Account(auth, clock, phone, codes, name)
 

@@ -14,6 +14,7 @@ import pytest
 
 from mfalab import (
     AuthService,
+    Enrollment,
     FrozenClock,
     UserStore,
     VirtualAuthenticator,
@@ -33,6 +34,16 @@ CHEAP = passwords.CHEAP_FOR_TESTS_ONLY
 def _auth() -> AuthService:
     auth = make_auth(UserStore(":memory:"), FrozenClock())
     auth.register("alice", PASSWORD)
+    return auth
+
+
+_PENDING: list[Enrollment] = []
+
+
+def _pending() -> AuthService:
+    """An account with an enrollment waiting; its handle is `_PENDING[-1]`."""
+    auth = _auth()
+    _PENDING.append(auth.begin_enrollment("alice", PASSWORD))
     return auth
 
 
@@ -77,7 +88,9 @@ ENTRY_POINTS: dict[str, Callable[[object], object]] = {
     "auth.login-name": lambda j: _auth().login(j, PASSWORD),  # type: ignore[arg-type]
     "auth.login-password": lambda j: _auth().login("alice", j),  # type: ignore[arg-type]
     "auth.begin_enrollment-code": lambda j: _auth().begin_enrollment("alice", PASSWORD, j),  # type: ignore[arg-type]
-    "auth.confirm_enrollment": lambda j: _auth().confirm_enrollment("alice", j),  # type: ignore[arg-type]
+    "auth.confirm_enrollment": lambda j: _pending().confirm_enrollment(  # type: ignore[arg-type]
+        _PENDING[-1], j),
+    "auth.confirm_enrollment-handle": lambda j: _pending().confirm_enrollment(j, "123456"),  # type: ignore[arg-type]
     "auth.verify": lambda j: _auth().verify(j, "123456"),  # type: ignore[arg-type]
     "auth.recover": lambda j: _auth().recover(j, "ABCD-EFGH-JKMN-PQRS"),  # type: ignore[arg-type]
     "auth.regenerate_recovery_codes": lambda j: _auth().regenerate_recovery_codes(j),  # type: ignore[arg-type]
@@ -106,10 +119,11 @@ def test_a_failing_notify_callback_does_not_undo_the_login(clock: FrozenClock):
     auth = make_auth(UserStore(":memory:"), clock, notify=broken)
     auth.register("alice", PASSWORD)
     phone = VirtualAuthenticator(clock=clock)
-    phone.scan(auth.begin_enrollment("alice", PASSWORD).uri)
+    enrollment = auth.begin_enrollment("alice", PASSWORD)
+    phone.scan(enrollment.uri)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        codes = auth.confirm_enrollment("alice", phone.code())
+        codes = auth.confirm_enrollment(enrollment, phone.code())
     assert len(codes) == 10 and auth.status("alice").enrolled
     assert any("notify callback failed" in str(w.message) for w in caught)
     assert "notification_failed" in [e.event for e in auth.audit_log("alice")]

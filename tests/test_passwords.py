@@ -80,8 +80,8 @@ def test_check_refuses_context_words_case_folded():
 
 @pytest.mark.parametrize(
     "password",
-    ["violet anchor tundra 58", "abcdefgh-but-not-common", "ééééééééé", "🔑🔑🔑🔑🔑🔑🔑🔑",
-     "a" * 1024, "no composition rules"],
+    ["violet anchor tundra 58", "abcdefgh-but-not-common", "éèêëéèêëé", "🔑🗝🔒🔓🔑🗝🔒🔓",
+     ("abc" * 342)[:1024], "no composition rules"],
     ids=["passphrase", "plain", "accents", "emoji", "max-length", "lowercase"],
 )
 def test_check_accepts_without_composition_rules(password: str):

@@ -155,8 +155,9 @@ def test_a_challenge_built_by_hand_is_refused(alice: Account):
 def test_the_confirming_step_counts_as_used(auth: AuthService, clock: FrozenClock):
     auth.register("alice", PASSWORD)
     phone = VirtualAuthenticator(clock=clock)
-    phone.scan(auth.begin_enrollment("alice", PASSWORD).uri)
-    auth.confirm_enrollment("alice", phone.code())
+    enrollment = auth.begin_enrollment("alice", PASSWORD)
+    phone.scan(enrollment.uri)
+    auth.confirm_enrollment(enrollment, phone.code())
     with pytest.raises(errors.CodeReused):
         auth.verify(auth.login("alice", PASSWORD), phone.code())
 
@@ -354,7 +355,7 @@ def test_the_old_factor_stays_until_the_new_one_is_confirmed(alice: Account):
     new_phone = VirtualAuthenticator(clock=alice.clock)
     new_phone.scan(new.uri)
     alice.clock.advance(30)
-    new_codes = alice.auth.confirm_enrollment("alice", new_phone.code())
+    new_codes = alice.auth.confirm_enrollment(new, new_phone.code())
     alice.clock.advance(30)
     with pytest.raises(errors.InvalidCode):
         alice.auth.verify(alice.challenge(), alice.phone.code())
@@ -367,12 +368,13 @@ def test_the_old_factor_stays_until_the_new_one_is_confirmed(alice: Account):
 def test_a_pending_enrollment_expires_after_ten_minutes(auth: AuthService, clock: FrozenClock):
     auth.register("alice", PASSWORD)
     phone = VirtualAuthenticator(clock=clock)
-    phone.scan(auth.begin_enrollment("alice", PASSWORD).uri)
+    enrollment = auth.begin_enrollment("alice", PASSWORD)
+    phone.scan(enrollment.uri)
     clock.advance(10 * 60 + 1)
     with pytest.raises(errors.EnrollmentExpired):
-        auth.confirm_enrollment("alice", phone.code())
+        auth.confirm_enrollment(enrollment, phone.code())
     with pytest.raises(errors.EnrollmentRequired):
-        auth.confirm_enrollment("alice", phone.code())
+        auth.confirm_enrollment(enrollment, phone.code())
 
 
 def test_a_wrong_confirmation_code_does_not_activate_and_is_counted(
@@ -382,16 +384,18 @@ def test_a_wrong_confirmation_code_does_not_activate_and_is_counted(
     enrollment = auth.begin_enrollment("alice", PASSWORD)
     right = otp.totp(enrollment.secret, clock.now())
     with pytest.raises(errors.InvalidCode):
-        auth.confirm_enrollment("alice", "000000" if right != "000000" else "111111")
+        auth.confirm_enrollment(enrollment, "000000" if right != "000000" else "111111")
     status = auth.status("alice")
     assert not status.enrolled and status.pending and status.failures == 1
-    assert len(auth.confirm_enrollment("alice", right)) == 10
+    assert len(auth.confirm_enrollment(enrollment, right)) == 10
 
 
 def test_confirm_without_a_pending_enrollment(auth: AuthService):
     auth.register("alice", PASSWORD)
+    enrollment = auth.begin_enrollment("alice", PASSWORD)
+    auth.reset_second_factor("alice")  # the pending enrollment is gone with it
     with pytest.raises(errors.EnrollmentRequired):
-        auth.confirm_enrollment("alice", "123456")
+        auth.confirm_enrollment(enrollment, "123456")
 
 
 def test_enrollment_offers_the_secret_in_every_form(auth: AuthService):

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from mfalab import FrozenClock, UserStore, errors
-from mfalab.crypto import SeedCipher, new_key_text
+from mfalab.crypto import SeedCipher
+from mfalab.keys import new_key_text
 from mfalab.store import SCHEMA_VERSION
 
 from .conftest import PASSWORD, enroll, make_auth
@@ -64,7 +65,7 @@ def test_no_plaintext_secret_in_the_database_file(db_path: Path, clock: FrozenCl
     phone = VirtualAuthenticator(clock=clock)
     phone.scan(enrollment.uri)
     code = phone.code()
-    codes = auth.confirm_enrollment("alice", code)
+    codes = auth.confirm_enrollment(enrollment, code)
     clock.advance(30)
     second = phone.code()
     auth.verify(auth.login("alice", PASSWORD), second)

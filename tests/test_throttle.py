@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mfalab import throttle
-from mfalab.store import Throttle
+from mfalab.throttle import Throttle
 
 
 @pytest.mark.parametrize(

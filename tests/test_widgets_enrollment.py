@@ -150,7 +150,7 @@ def pending(
     enrollment = auth.begin_enrollment("alice", PASSWORD)
     phone = VirtualAuthenticator(clock=clock)
     phone.scan(enrollment.uri)
-    return EnrollmentConfirmer(auth, "alice", enrollment), phone
+    return EnrollmentConfirmer(auth, enrollment), phone
 
 
 def test_confirm_with_the_phone_code_shows_confirmed_and_ten_codes(pending, auth):
@@ -220,7 +220,8 @@ def test_confirmer_shows_the_qr_code_and_grouped_secret(pending):
 def test_confirmer_without_enrollment_refuses_kindly(auth: AuthService):
     """Confirming for an account with nothing pending shows a friendly message."""
     auth.register("bob", PASSWORD)
-    widget = EnrollmentConfirmer(auth, "bob")
+    widget = EnrollmentConfirmer(auth, auth.begin_enrollment("bob", PASSWORD))
+    auth.reset_second_factor("bob")  # the pending enrollment is gone
     widget.code.value = "123456"
     widget.button.click()
     assert "begin enrollment first" in widget.result.value

@@ -328,7 +328,7 @@ def test_a_new_phone_needs_a_recovery_code_to_replace_the_old_one(
         ("register", "Type a username first."),
         ("enroll", "Type your username first."),
         ("login", "Type your username first."),
-        ("confirm", "Type your username first."),
+        ("confirm", "There is no enrollment on screen: press 'Set up my phone' first."),
     ],
 )
 def test_empty_fields_are_asked_for_kindly(lab: Lab, button: str, expected: str) -> None:

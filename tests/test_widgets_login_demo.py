@@ -26,7 +26,7 @@ def demo() -> LoginDemo:
     enrollment = auth.begin_enrollment("alice", PASSWORD)
     phone = VirtualAuthenticator(clock=clock)
     phone.scan(enrollment.uri)
-    auth.confirm_enrollment("alice", phone.code())
+    auth.confirm_enrollment(enrollment, phone.code())
     clock.advance(30)
     return LoginDemo(auth, phone)
 

@@ -29,7 +29,8 @@ from ..clock import FrozenClock
 from ..errors import AuthError, CodeReused, InvalidCode, SecondFactorDisabled, TooManyAttempts
 from ..phone import VirtualAuthenticator
 from ..service import AuthService
-from ..store import Throttle, UserStore
+from ..store import UserStore
+from ..throttle import Throttle
 from ._common import friendly_error, message_html
 from .time_window import EXAMPLE_SECRET, EXAMPLE_START, _png
 
@@ -159,7 +160,7 @@ class VerifierInspector(widgets.VBox):  # type: ignore[misc]
         enrollment = auth.begin_enrollment(username, password)
         phone = VirtualAuthenticator(clock=clock)
         phone.scan(enrollment.uri)
-        auth.confirm_enrollment(username, phone.code())
+        auth.confirm_enrollment(enrollment, phone.code())
         clock.advance(30)  # the confirming step counts as used
         return auth, phone
 

@@ -22,7 +22,7 @@ from urllib.parse import parse_qsl, unquote, urlparse
 import ipywidgets as widgets
 
 from .. import otp, qr
-from ..errors import AuthError
+from ..errors import AuthError, InvalidInput
 from ..service import AuthService, Enrollment
 from ._common import friendly_error, message_html
 
@@ -203,16 +203,22 @@ class UriBuilder(_Displayable):
 class EnrollmentConfirmer(_Displayable):
     """Type the code your app shows; the service switches the factor on, or says why not.
 
-    On success the ten recovery codes are shown, once (NIST SP 800-63B-4 §3.1.2); the
-    store keeps only their argon2id hashes. With `enrollment`, the QR code and secret are
+    On success the ten recovery codes are shown, once (NIST SP 800-63B-4 §4.2.1.1); the
+    store keeps only their argon2id hashes. `enrollment` is the handle `begin_enrollment`
+    returned (only its holder may confirm); with `show_qr`, the QR code and secret are
     shown above the code field, so a phone can scan them.
     """
 
     def __init__(
-        self, auth: AuthService, username: str, enrollment: Enrollment | None = None
+        self, auth: AuthService, enrollment: Enrollment, *, show_qr: bool = True
     ) -> None:
+        if not isinstance(enrollment, Enrollment):
+            raise InvalidInput(
+                "EnrollmentConfirmer takes the Enrollment that auth.begin_enrollment returned."
+            )
         self.auth = auth
-        self.username = username
+        self.enrollment = enrollment
+        self.username = enrollment.username
         self.code = widgets.Text(placeholder="123456", description="Code")
         self.button = widgets.Button(description="Confirm", button_style="primary")
         self.result = widgets.HTML(
@@ -221,7 +227,7 @@ class EnrollmentConfirmer(_Displayable):
         self.recovery_codes: list[str] = []
         self.button.on_click(self._on_click)
         parts: list[Any] = []
-        if enrollment is not None:
+        if show_qr:
             parts.append(enrollment_card(enrollment))
         parts += [widgets.HBox([self.code, self.button]), self.result]
         self.widget = widgets.VBox(parts)
@@ -238,7 +244,7 @@ class EnrollmentConfirmer(_Displayable):
             )
             return
         try:
-            codes = self.auth.confirm_enrollment(self.username, typed)
+            codes = self.auth.confirm_enrollment(self.enrollment, typed)
         except AuthError as exc:
             self.result.value = message_html(friendly_error(exc), "error")
             return

@@ -423,11 +423,13 @@ class LoginApp:
         )
 
     def _confirm(self) -> None:
-        name = self._field(self.username, "your username")
-        typed = self._field(self.code, "the code from your app") if name else None
-        if name is None or typed is None:
+        if self._enrollment is None:
+            self._say("There is no enrollment on screen: press 'Set up my phone' first.", "warn")
             return
-        codes = self.auth.confirm_enrollment(name, typed)
+        typed = self._field(self.code, "the code from your app")
+        if typed is None:
+            return
+        codes = self.auth.confirm_enrollment(self._enrollment, typed)
         self.code.value = ""
         self._hide_enrollment()
         self._codes_on_screen = tuple(codes)
@@ -633,7 +635,7 @@ def simulate_attack(auth: AuthService, clock: FrozenClock) -> list[str]:
         enrollment = auth.begin_enrollment(name, password)
         secrets_of[name] = enrollment.secret
         clock.advance(20)
-        auth.confirm_enrollment(name, code_of(enrollment.secret))
+        auth.confirm_enrollment(enrollment, code_of(enrollment.secret))
         clock.advance(40)
 
 

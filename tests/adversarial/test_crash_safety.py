@@ -36,7 +36,7 @@ WRITER = textwrap.dedent(
         enrollment = auth.begin_enrollment(name, {password!r})
         print("pending", name, flush=True)
         if i % 3:  # every third account stays half-enrolled
-            auth.confirm_enrollment(name, otp.totp(enrollment.secret, clock.now()))
+            auth.confirm_enrollment(enrollment, otp.totp(enrollment.secret, clock.now()))
             print("enrolled", name, enrollment.secret, flush=True)
             clock.advance(30)
             challenge = auth.login(name, {password!r})

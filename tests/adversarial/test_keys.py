@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from mfalab import FrozenClock, UserStore, errors
-from mfalab.crypto import new_key_text
+from mfalab.keys import new_key_text
 
 from ..conftest import PASSWORD, START, enroll, make_auth
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
-from mfalab import AuthService, Challenge, FrozenClock, UserStore, errors, otp
+from mfalab import AuthService, Challenge, Enrollment, FrozenClock, UserStore, errors, otp
 
 from ..conftest import START, make_auth
 
@@ -26,6 +26,7 @@ class Model:
     password: str | None = None
     secret: str | None = None
     pending: str | None = None
+    enrollment: Enrollment | None = None
     last_step: int | None = None
     codes: list[str] = field(default_factory=list)
     used_codes: set[str] = field(default_factory=set)
@@ -69,13 +70,16 @@ class LoginMachine(RuleBasedStateMachine):
             assert code is not None, "an active factor was replaced with the password alone"
             self._accepted_step(m, code)
         m.pending = enrollment.secret
+        m.enrollment = enrollment
 
     @rule(name=st.sampled_from(NAMES), right=st.booleans())
     def confirm(self, name: str, right: bool) -> None:
         m = self.model[name]
         code = otp.totp(m.pending, self.clock.now()) if (right and m.pending) else "000000"
         try:
-            codes = self.auth.confirm_enrollment(name, code)
+            if m.enrollment is None:
+                return
+            codes = self.auth.confirm_enrollment(m.enrollment, code)
         except errors.AuthError:
             return
         assert m.pending is not None
@@ -145,7 +149,7 @@ class LoginMachine(RuleBasedStateMachine):
             assert self.model[name].password is None
             return
         m = self.model[name]
-        m.secret = m.pending = m.last_step = None
+        m.secret = m.pending = m.last_step = m.enrollment = None
         m.codes, m.used_codes = [], set()
 
     # -- the model's judgement ----------------------------------------------------------

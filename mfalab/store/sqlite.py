@@ -1,10 +1,11 @@
-"""UserStore: accounts, factors, throttles, challenges and the audit trail in SQLite.
+"""SQLiteStore: accounts, factors, throttles, challenges and the audit trail in SQLite.
 
-Parameterized queries only. Files use WAL and a busy timeout, and every read-modify-write
-runs inside `transaction()` (`BEGIN IMMEDIATE`), so concurrent writers — threads or
-processes on one file — wait their turn instead of losing updates. The last accepted
-time step is set by one compare-and-set `UPDATE … WHERE last_step < ?` (RFC 6238 §5.2:
-a code is accepted at most once). Seeds are stored AES-GCM encrypted (see `crypto`).
+The embedded default (`UserStore(":memory:")`, `UserStore("users.db")`). Parameterized
+queries only. Files use WAL and a busy timeout, and every read-modify-write runs inside
+`transaction()` (`BEGIN IMMEDIATE`), so concurrent writers — threads or processes on one
+file — wait their turn instead of losing updates. The last accepted time step is set by
+one compare-and-set `UPDATE … WHERE last_step < ?` (RFC 6238 §5.2: a code is accepted at
+most once). Seeds are stored AES-GCM encrypted (`crypto`), with the key from `keys`.
 """
 
 from __future__ import annotations
@@ -15,132 +16,57 @@ import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from . import crypto
-from .errors import InvalidSetting, KeyProblem, UserExists
+from .. import keys
+from ..crypto import SeedCipher
+from ..errors import InvalidSetting, UserExists
+from ..events import Event, ThrottleKind
+from ..throttle import Throttle
+from .base import (
+    AuditRecord,
+    ChallengeRecord,
+    PendingFactor,
+    RecoveryCodeRecord,
+    SessionRecord,
+    UserRecord,
+    UserStore,
+)
+from .sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["AuditRecord", "Throttle", "UserRecord", "UserStore"]
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 BUSY_TIMEOUT_SECONDS = 5.0
-_KEY_CHECK_ACCOUNT = "\x00key-check"  # usernames cannot contain control characters
-_KEY_CHECK_TEXT = "mfalab key check"
-
-_SCHEMA_V1 = """
-CREATE TABLE meta (
-    name  TEXT PRIMARY KEY,
-    value BLOB NOT NULL
-);
-CREATE TABLE users (
-    username           TEXT PRIMARY KEY,
-    password_hash      TEXT NOT NULL,
-    created_at         REAL NOT NULL,
-    seed               BLOB,
-    digits             INTEGER NOT NULL DEFAULT 6,
-    period             INTEGER NOT NULL DEFAULT 30,
-    digest             TEXT NOT NULL DEFAULT 'sha1',
-    last_step          INTEGER,
-    drift              INTEGER NOT NULL DEFAULT 0,
-    pending_seed       BLOB,
-    pending_created_at REAL
-);
-CREATE TABLE throttle (
-    kind         TEXT NOT NULL,
-    username     TEXT NOT NULL,
-    failures     INTEGER NOT NULL DEFAULT 0,
-    locked_until REAL NOT NULL DEFAULT 0,
-    disabled     INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY (kind, username)
-);
-CREATE TABLE challenges (
-    token_hash TEXT PRIMARY KEY,
-    username   TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    ended      INTEGER NOT NULL DEFAULT 0
-);
-CREATE TABLE sessions (
-    token_hash TEXT PRIMARY KEY,
-    username   TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    method     TEXT NOT NULL
-);
-CREATE TABLE recovery_codes (
-    id        INTEGER PRIMARY KEY,
-    username  TEXT NOT NULL,
-    code_hash TEXT NOT NULL,
-    used_at   REAL
-);
-CREATE INDEX recovery_codes_by_user ON recovery_codes (username);
-CREATE TABLE audit (
-    id       INTEGER PRIMARY KEY,
-    username TEXT NOT NULL,
-    at       REAL NOT NULL,
-    event    TEXT NOT NULL,
-    detail   TEXT NOT NULL DEFAULT ''
-);
-CREATE INDEX audit_by_user ON audit (username, id);
-"""
-
-#: MIGRATIONS[n] takes the schema from version n to n + 1 (`PRAGMA user_version`).
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1,)
-SCHEMA_VERSION = len(MIGRATIONS)
+_SELECT_USER = (
+    "SELECT username, password_hash, created_at, seed, digits, period, digest, last_step, drift,"
+    " pending_seed, pending_digits, pending_period, pending_digest, pending_token_hash,"
+    " pending_created_at FROM users WHERE username = ?"
+)
 
 
-@dataclass(frozen=True)
-class UserRecord:
-    """One account as stored, with seeds decrypted."""
-
-    username: str
-    password_hash: str
-    created_at: float
-    seed: str | None
-    digits: int
-    period: int
-    digest: str
-    last_step: int | None
-    drift: int
-    pending_seed: str | None
-    pending_created_at: float | None
-
-
-@dataclass(frozen=True)
-class Throttle:
-    """Consecutive failures of one kind ('password' or 'factor') for one username."""
-
-    failures: int = 0
-    locked_until: float = 0.0
-    disabled: bool = False
+def _checked_path(path: object) -> str:
+    """The database path as text, or `InvalidSetting` saying why it cannot be one."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise InvalidSetting("A UserStore takes ':memory:' or the path of a database file.")
+    text = os.fspath(path)
+    if not isinstance(text, str):
+        raise InvalidSetting("A database path is text, like 'users.db'.")
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        raise InvalidSetting("That database path holds broken characters.") from None
+    if "\x00" in text:
+        raise InvalidSetting("A database path cannot contain a NUL character.")
+    if not text.strip() or (text != ":memory:" and Path(text).name == ""):
+        raise InvalidSetting("A UserStore takes ':memory:' or the path of a database file.")
+    return text
 
 
-@dataclass(frozen=True)
-class AuditRecord:
-    """A row of the audit trail."""
+class SQLiteStore(UserStore):
+    """The SQLite backend: one file (or memory), safe across threads and processes."""
 
-    username: str
-    at: float
-    event: str
-    detail: str
-
-
-class UserStore:
-    """The lab's persistence: `UserStore(":memory:")` or `UserStore("users.db")`.
-
-    The seed key is `MFALAB_KEY` when set; otherwise, for a file, `<stem>.key` beside it
-    (created with mode 0600 while the database holds no seeds; a missing or wrong key for
-    a database with seeds raises `KeyProblem`); for `:memory:`, a random key.
-    """
-
-    def __init__(self, path: str | os.PathLike[str] = ":memory:") -> None:
-        if not isinstance(path, (str, os.PathLike)):
-            raise InvalidSetting("A UserStore takes ':memory:' or the path of a database file.")
-        self.path = os.fspath(path)
-        try:
-            os.fsencode(self.path)
-        except UnicodeEncodeError:
-            raise InvalidSetting("That database path holds broken characters.") from None
-        if not self.path.strip() or (self.path != ":memory:" and Path(self.path).name == ""):
-            raise InvalidSetting("A UserStore takes ':memory:' or the path of a database file.")
+    def __init__(self, location: str | os.PathLike[str] = ":memory:") -> None:
+        self.location = self.path = _checked_path(location)
         self.in_memory = self.path == ":memory:"
         self._local = threading.local()
         self._connections: list[sqlite3.Connection] = []
@@ -153,16 +79,14 @@ class UserStore:
         # Connections close with the store even if close() is never called.
         weakref.finalize(self, _close_all, self._connections)
         self._migrate()
-        self._cipher = crypto.SeedCipher(self._load_key())
+        self._cipher = self._load_key()
 
     # -- connections and transactions -------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection:
         try:
             conn = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_SECONDS,
-                isolation_level=None,
+                self.path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
                 check_same_thread=False,
             )
         except sqlite3.OperationalError as exc:
@@ -220,12 +144,6 @@ class UserStore:
         self._shared = None
         self._local = threading.local()
 
-    def __enter__(self) -> UserStore:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     def __repr__(self) -> str:
         return f"UserStore({self.path!r})"
 
@@ -245,42 +163,26 @@ class UserStore:
                         self._execute(statement)
                 self._execute(f"PRAGMA user_version = {step + 1}")
 
-    def _holds_seeds(self) -> bool:
-        row = self._execute(
-            "SELECT 1 FROM users WHERE seed IS NOT NULL OR pending_seed IS NOT NULL LIMIT 1"
-        ).fetchone()
-        return row is not None
-
-    def _load_key(self) -> bytes:
-        env = os.environ.get(crypto.ENV_VAR)
+    def _load_key(self) -> SeedCipher:
         with self.transaction():
-            holds_seeds = self._holds_seeds()
-            if env:
-                key = crypto.decode_key(env, crypto.ENV_VAR)
-            elif self.in_memory:
-                key = os.urandom(crypto.KEY_BYTES)
-            else:
-                key_path = crypto.key_path_for(Path(self.path))
-                if key_path.exists():
-                    key = crypto.read_key_file(key_path)
-                elif holds_seeds:
-                    raise KeyProblem(
-                        f"The database {Path(self.path).name} holds encrypted seeds but its key "
-                        f"file {key_path.name} is missing (and MFALAB_KEY is not set): "
-                        "restore the key; a new one cannot read the seeds."
-                    )
-                else:
-                    key = crypto.create_key_file(key_path)
-            cipher = crypto.SeedCipher(key)
+            holds_seeds = self._execute(
+                "SELECT 1 FROM users WHERE seed IS NOT NULL OR pending_seed IS NOT NULL LIMIT 1"
+            ).fetchone() is not None
             row = self._execute("SELECT value FROM meta WHERE name = 'key_check'").fetchone()
-            if row is not None and holds_seeds:
-                cipher.decrypt(_KEY_CHECK_ACCOUNT, bytes(row[0]))  # KeyProblem if wrong
-            elif row is None or not holds_seeds:
+            loaded = keys.load(
+                None if self.in_memory else Path(self.path),
+                holds_seeds=holds_seeds, key_check=None if row is None else bytes(row[0]),
+            )
+            if loaded.new_key_check is not None:
                 self._execute(
                     "INSERT OR REPLACE INTO meta (name, value) VALUES ('key_check', ?)",
-                    (cipher.encrypt(_KEY_CHECK_ACCOUNT, _KEY_CHECK_TEXT),),
+                    (loaded.new_key_check,),
                 )
-        return key
+        return loaded.cipher
+
+    def pseudonym(self, name: str) -> str:
+        """A keyed hash standing for `name` (HMAC-SHA256 under a key derived from the seed key)."""
+        return self._cipher.pseudonym(name)
 
     # -- users ----------------------------------------------------------------------------
 
@@ -296,52 +198,58 @@ class UserStore:
 
     def get_user(self, username: str) -> UserRecord | None:
         """The account stored under `username` (already normalized), or None."""
-        row = self._execute(
-            "SELECT username, password_hash, created_at, seed, digits, period, digest,"
-            " last_step, drift, pending_seed, pending_created_at FROM users WHERE username = ?",
-            (username,),
-        ).fetchone()
+        row = self._execute(_SELECT_USER, (username,)).fetchone()
         if row is None:
             return None
         seed = None if row[3] is None else self._cipher.decrypt(username, bytes(row[3]))
-        pending = None if row[9] is None else self._cipher.decrypt(username, bytes(row[9]))
+        pending = None
+        if row[9] is not None:
+            pending = PendingFactor(
+                secret=self._cipher.decrypt(username, bytes(row[9])), digits=row[10],
+                period=row[11], digest=row[12], token_hash=row[13], created_at=row[14],
+            )
         return UserRecord(
             username=row[0], password_hash=row[1], created_at=row[2], seed=seed,
             digits=row[4], period=row[5], digest=row[6], last_step=row[7], drift=row[8],
-            pending_seed=pending, pending_created_at=row[10],
+            pending=pending,
         )
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
-        """Replace the stored password hash (rehash on login)."""
+        """Replace the stored password hash."""
         self._execute(
             "UPDATE users SET password_hash = ? WHERE username = ?", (password_hash, username)
         )
 
-    def set_pending_seed(self, username: str, secret: str | None, at: float | None) -> None:
-        """Store (encrypted) or clear the seed of an enrollment awaiting confirmation."""
-        blob = None if secret is None else self._cipher.encrypt(username, secret)
+    def set_pending_factor(self, username: str, pending: PendingFactor | None) -> None:
+        """Store (seed encrypted) or clear the enrollment awaiting confirmation."""
+        if pending is None:
+            values: tuple[object, ...] = (None,) * 6
+        else:
+            values = (self._cipher.encrypt(username, pending.secret), pending.digits,
+                      pending.period, pending.digest, pending.token_hash, pending.created_at)
         self._execute(
-            "UPDATE users SET pending_seed = ?, pending_created_at = ? WHERE username = ?",
-            (blob, at, username),
+            "UPDATE users SET pending_seed = ?, pending_digits = ?, pending_period = ?,"
+            " pending_digest = ?, pending_token_hash = ?, pending_created_at = ?"
+            " WHERE username = ?",
+            (*values, username),
         )
 
-    def activate_pending_seed(
-        self, username: str, digits: int, period: int, digest: str, step: int, drift: int
+    def activate_pending_factor(
+        self, username: str, token_hash: str, step: int, drift: int
     ) -> bool:
-        """Make the pending seed the active one, with its confirming step as used."""
+        """Make the pending factor the active one, with its own settings and its step used."""
         cursor = self._execute(
-            "UPDATE users SET seed = pending_seed, pending_seed = NULL,"
-            " pending_created_at = NULL, digits = ?, period = ?, digest = ?,"
-            " last_step = ?, drift = ? WHERE username = ? AND pending_seed IS NOT NULL",
-            (digits, period, digest, step, drift, username),
+            "UPDATE users SET seed = pending_seed, digits = pending_digits,"
+            " period = pending_period, digest = pending_digest, last_step = ?, drift = ?,"
+            " pending_seed = NULL, pending_digits = NULL, pending_period = NULL,"
+            " pending_digest = NULL, pending_token_hash = NULL, pending_created_at = NULL"
+            " WHERE username = ? AND pending_seed IS NOT NULL AND pending_token_hash = ?",
+            (step, drift, username, token_hash),
         )
         return cursor.rowcount == 1
 
     def accept_step(self, username: str, step: int, drift: int) -> bool:
-        """Compare-and-set: record `step` as used only if it is newer than the last one.
-
-        Returns whether this call won; of concurrent calls for one step, exactly one does.
-        """
+        """Compare-and-set: record `step` as used only if it is newer than the last one."""
         cursor = self._execute(
             "UPDATE users SET last_step = ?, drift = ?"
             " WHERE username = ? AND seed IS NOT NULL AND (last_step IS NULL OR last_step < ?)",
@@ -350,38 +258,35 @@ class UserStore:
         return cursor.rowcount == 1
 
     def clear_second_factor(self, username: str) -> None:
-        """Remove the seed, any pending enrollment, the recovery codes and the factor throttle."""
-        self._execute(
-            "UPDATE users SET seed = NULL, pending_seed = NULL, pending_created_at = NULL,"
-            " last_step = NULL, drift = 0 WHERE username = ?",
-            (username,),
-        )
+        """Remove the seed, any pending enrollment, recovery codes and the factor throttle."""
+        self._execute("UPDATE users SET seed = NULL, last_step = NULL, drift = 0"
+                      " WHERE username = ?", (username,))
+        self.set_pending_factor(username, None)
         self._execute("DELETE FROM recovery_codes WHERE username = ?", (username,))
-        self._execute(
-            "DELETE FROM throttle WHERE kind = 'factor' AND username = ?", (username,)
-        )
+        self._execute("DELETE FROM throttle WHERE kind = ? AND username = ?",
+                      (str(ThrottleKind.FACTOR), username))
 
     # -- throttle -------------------------------------------------------------------------
 
-    def get_throttle(self, kind: str, username: str) -> Throttle:
-        """The throttle state of one kind for one (normalized) username."""
+    def get_throttle(self, kind: ThrottleKind, key: str) -> Throttle:
+        """The throttle state of one kind for one key."""
         row = self._execute(
             "SELECT failures, locked_until, disabled FROM throttle"
             " WHERE kind = ? AND username = ?",
-            (kind, username),
+            (str(kind), key),
         ).fetchone()
         if row is None:
             return Throttle()
         return Throttle(failures=row[0], locked_until=row[1], disabled=bool(row[2]))
 
-    def set_throttle(self, kind: str, username: str, state: Throttle) -> None:
+    def set_throttle(self, kind: ThrottleKind, key: str, state: Throttle) -> None:
         """Write the throttle state (call inside `transaction()` after reading it)."""
         self._execute(
             "INSERT INTO throttle (kind, username, failures, locked_until, disabled)"
             " VALUES (?, ?, ?, ?, ?) ON CONFLICT (kind, username) DO UPDATE SET"
             " failures = excluded.failures, locked_until = excluded.locked_until,"
             " disabled = excluded.disabled",
-            (kind, username, state.failures, state.locked_until, int(state.disabled)),
+            (str(kind), key, state.failures, state.locked_until, int(state.disabled)),
         )
 
     # -- challenges and sessions --------------------------------------------------------
@@ -393,13 +298,13 @@ class UserStore:
             (token_hash, username, at),
         )
 
-    def get_challenge(self, token_hash: str) -> tuple[str, float, bool] | None:
-        """(username, created_at, ended) of an issued challenge, or None."""
+    def get_challenge(self, token_hash: str) -> ChallengeRecord | None:
+        """The issued challenge with this token hash, or None."""
         row = self._execute(
             "SELECT username, created_at, ended FROM challenges WHERE token_hash = ?",
             (token_hash,),
         ).fetchone()
-        return None if row is None else (row[0], row[1], bool(row[2]))
+        return None if row is None else ChallengeRecord(row[0], row[1], bool(row[2]))
 
     def end_challenge(self, token_hash: str) -> bool:
         """Compare-and-set: end a challenge; returns whether this call ended it."""
@@ -411,16 +316,37 @@ class UserStore:
     def add_session(self, token_hash: str, username: str, at: float, method: str) -> None:
         """Remember an issued session."""
         self._execute(
-            "INSERT INTO sessions (token_hash, username, created_at, method) VALUES (?, ?, ?, ?)",
-            (token_hash, username, at, method),
+            "INSERT INTO sessions (token_hash, username, created_at, last_seen, method)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (token_hash, username, at, at, method),
         )
 
-    def get_session(self, token_hash: str) -> tuple[str, float] | None:
-        """(username, created_at) of an issued session, or None."""
+    def get_session(self, token_hash: str) -> SessionRecord | None:
+        """The issued session with this token hash, or None."""
         row = self._execute(
-            "SELECT username, created_at FROM sessions WHERE token_hash = ?", (token_hash,)
+            "SELECT username, created_at, last_seen, method, revoked FROM sessions"
+            " WHERE token_hash = ?", (token_hash,)
         ).fetchone()
-        return None if row is None else (row[0], row[1])
+        return None if row is None else SessionRecord(row[0], row[1], row[2], row[3],
+                                                      bool(row[4]))
+
+    def touch_session(self, token_hash: str, at: float) -> None:
+        """Record activity on a session (for the idle timeout)."""
+        self._execute("UPDATE sessions SET last_seen = max(last_seen, ?) WHERE token_hash = ?",
+                      (at, token_hash))
+
+    def revoke_sessions(self, username: str, token_hash: str | None = None) -> int:
+        """Revoke one session of `username` (by token hash) or, with None, all of them."""
+        if token_hash is None:
+            cursor = self._execute(
+                "UPDATE sessions SET revoked = 1 WHERE username = ? AND revoked = 0", (username,)
+            )
+        else:
+            cursor = self._execute(
+                "UPDATE sessions SET revoked = 1 WHERE username = ? AND token_hash = ?"
+                " AND revoked = 0", (username, token_hash)
+            )
+        return cursor.rowcount
 
     # -- recovery codes -------------------------------------------------------------------
 
@@ -433,14 +359,14 @@ class UserStore:
                 (username, code_hash),
             )
 
-    def unused_recovery_codes(self, username: str) -> list[tuple[int, str]]:
-        """(id, hash) of every unused recovery code of `username`."""
+    def unused_recovery_codes(self, username: str) -> list[RecoveryCodeRecord]:
+        """Every unused recovery code of `username`, oldest first."""
         rows = self._execute(
             "SELECT id, code_hash FROM recovery_codes WHERE username = ? AND used_at IS NULL"
             " ORDER BY id",
             (username,),
         ).fetchall()
-        return [(int(r[0]), str(r[1])) for r in rows]
+        return [RecoveryCodeRecord(int(r[0]), str(r[1])) for r in rows]
 
     def use_recovery_code(self, code_id: int, at: float) -> bool:
         """Compare-and-set: mark a recovery code used; returns whether this call did."""
@@ -452,20 +378,32 @@ class UserStore:
 
     # -- audit ----------------------------------------------------------------------------
 
-    def add_audit(self, username: str, at: float, event: str, detail: str = "") -> None:
-        """Append an event to the audit trail (never a secret in `detail`)."""
+    def add_audit(
+        self, username: str, at: float, event: Event | str, detail: str = "",
+        *, merge_repeat: bool = False,
+    ) -> None:
+        """Append an event to the audit trail, or count a repeat of the newest row."""
+        if merge_repeat:
+            cursor = self._execute(
+                "UPDATE audit SET repeats = repeats + 1 WHERE id = (SELECT max(id)"
+                " FROM audit WHERE username = ?) AND event = ? AND detail = ?",
+                (username, str(event), detail),
+            )
+            if cursor.rowcount == 1:
+                return
         self._execute(
             "INSERT INTO audit (username, at, event, detail) VALUES (?, ?, ?, ?)",
-            (username, at, event, detail),
+            (username, at, str(event), detail),
         )
 
     def audit(self, username: str) -> list[AuditRecord]:
-        """Every audit event of `username`, oldest first."""
+        """Every audit row of `username`, oldest first."""
         rows = self._execute(
-            "SELECT username, at, event, detail FROM audit WHERE username = ? ORDER BY id",
+            "SELECT username, at, event, detail, repeats FROM audit WHERE username = ?"
+            " ORDER BY id",
             (username,),
         ).fetchall()
-        return [AuditRecord(*row) for row in rows]
+        return [AuditRecord(r[0], r[1], Event.read(r[2]), r[3], r[4]) for r in rows]
 
 
 @contextmanager

@@ -1,0 +1,28 @@
+"""Persistence behind one interface (`base.UserStore`), with SQLite as the embedded default.
+
+`UserStore(":memory:")`, `UserStore("users.db")` (SQLite, `sqlite.SQLiteStore`) or
+`UserStore("postgresql://…")` (PostgreSQL, `postgres.PostgresStore`, extra `postgres`).
+"""
+
+from .base import (
+    AuditRecord,
+    ChallengeRecord,
+    PendingFactor,
+    RecoveryCodeRecord,
+    SessionRecord,
+    UserRecord,
+    UserStore,
+)
+from .sqlite import SCHEMA_VERSION, SQLiteStore
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "AuditRecord",
+    "ChallengeRecord",
+    "PendingFactor",
+    "RecoveryCodeRecord",
+    "SQLiteStore",
+    "SessionRecord",
+    "UserRecord",
+    "UserStore",
+]
