@@ -67,7 +67,7 @@ def test_a_check_before_its_answer_cell_says_not_answered_yet(exercise: str) -> 
         feedback = check(exercise, namespace)
         assert not feedback.answered and not feedback.correct
         assert feedback.message.startswith("Not answered yet: ")
-        assert feedback.message.endswith("run that cell, then this check.")
+        assert feedback.message.endswith("; then run that cell and this check again.")
 
 
 def test_an_unknown_exercise_is_a_lookup_error() -> None:

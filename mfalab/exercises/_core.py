@@ -74,7 +74,7 @@ class Exercise:
 
     key: str  # "lesson.number", like "03.1"
     name: str  # the answer's name in the notebook
-    not_yet: str  # what to do, in "Not answered yet: <not_yet>, run that cell, then this check."
+    not_yet: str  # what to do first: "Not answered yet: <not_yet>; then run that cell …"
     grade: Grader
 
 
@@ -92,8 +92,8 @@ def check(exercise: str, namespace: Mapping[str, object]) -> Feedback:
         raise LookupError(f"There is no exercise {exercise!r}; they are {sorted(EXERCISES)}.")
     answer = namespace.get(spec.name, ...)
     if answer is ...:
-        return Feedback(exercise, False, False,
-                        f"Not answered yet: {spec.not_yet}, run that cell, then this check.")
+        message = f"Not answered yet: {spec.not_yet}; then run that cell and this check again."
+        return Feedback(exercise, False, False, message)
     try:
         correct, message = spec.grade(answer, namespace)
     except NotAnswered as placeholder:

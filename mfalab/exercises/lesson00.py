@@ -27,7 +27,8 @@ def _sort_factors(answer: object, _ns: Mapping[str, object]) -> Grade:
     if chosen is None:
         return False, "Not quite: put the letters in a set, like {'a', 'e'}."
     if chosen == _HAVE:
-        return True, "Right: b, c and f. " + "; ".join(_FACTORS[x] for x in sorted(_HAVE)) + "."
+        why = "; ".join(_FACTORS[x] for x in sorted(_HAVE))
+        return True, f"Right: b, c and f. {why[0].upper()}{why[1:]}."
     lines = [f"Not {x}: {_FACTORS[x]}." for x in sorted((chosen - _HAVE) & set(_FACTORS))]
     lines += [f"Not {x!r}: the letters are a to f." for x in sorted(chosen - set(_FACTORS))]
     missing = len(_HAVE - chosen)

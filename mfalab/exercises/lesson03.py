@@ -29,7 +29,7 @@ def _truncate(answer: object, _ns: Mapping[str, object]) -> Grade:
         return False, f"Your truncate() stopped with {type(error).__name__}: {error}"
     if all(result is None or result is ... for result in mine):
         raise NotAnswered("truncate() returns nothing. Fill in its body and `return` the "
-                          "code, run that cell, then this check.")
+                          "code; then run that cell and this check again.")
     right = [_reference(mac, 6) for mac in sha1]
     if mine != right:
         first = next(i for i, (a, b) in enumerate(zip(mine, right, strict=True)) if a != b)
