@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+import json
+import runpy
 from datetime import datetime, timezone
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -411,12 +413,89 @@ def test_06_2_find_the_attack() -> None:
 SOLUTIONS = Path(__file__).parent.parent / "notebooks" / "solutions"
 
 
-def lesson_names(clock: FrozenClock) -> dict[str, Callable[..., object] | object]:
-    """What the lessons define before their exercises (for solutions that use it)."""
-    return {"SECRET": RFC_SECRET, "KEY": RFC_KEY, "START": START,
-            "when": FrozenClock("2024-02-29T12:00:00Z").now()}
+#: What the lessons define before their exercises, for solutions run with `%run -i`.
+LESSON_NAMES: dict[str, object] = {
+    "SECRET": RFC_SECRET, "KEY": RFC_KEY, "START": START,
+    "when": FrozenClock("2024-02-29T12:00:00Z").now(),
+}
 
 
 def test_every_exercise_has_a_solution_file() -> None:
     files = sorted(p.stem for p in SOLUTIONS.glob("*.py"))
     assert files == [f"{key[:2]}_exercise{key[3:]}" for key in sorted(EXERCISES)]
+
+
+def run_solution(exercise: str, namespace: dict[str, object]) -> dict[str, object]:
+    """What `%run -i solutions/NN_exerciseK.py` leaves in the notebook's namespace."""
+    path = SOLUTIONS / f"{exercise[:2]}_exercise{exercise[3:]}.py"
+    return runpy.run_path(str(path), init_globals=namespace)
+
+
+@pytest.mark.parametrize("exercise", [k for k in sorted(EXERCISES) if not k.startswith("06")])
+def test_each_solution_passes_its_check(exercise: str) -> None:
+    feedback = check(exercise, run_solution(exercise, dict(LESSON_NAMES)))
+    assert feedback.correct, feedback.message
+
+
+def lesson_cell(notebook: str, needle: str) -> str:
+    """The source of the one code cell of `notebook` that contains `needle`."""
+    cells = json.loads((SOLUTIONS.parent / notebook).read_text(encoding="utf-8"))["cells"]
+    sources = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
+    (found,) = [source for source in sources if needle in source]
+    return found
+
+
+def bob_scene() -> dict[str, object]:
+    """Lesson 06's set-up cell for exercise 1, run as the lesson runs it."""
+    from mfalab.widgets.login_app import LoginApp
+
+    namespace: dict[str, object] = {
+        "AuthService": AuthService, "FrozenClock": FrozenClock, "UserStore": UserStore,
+        "VirtualAuthenticator": VirtualAuthenticator, "LoginApp": LoginApp,
+    }
+    exec(lesson_cell("06_the_complete_login.ipynb", 'bob_clock = FrozenClock("2023-11-15'),  # noqa: S102
+         namespace)
+    return namespace
+
+
+def test_06_1_solution_from_the_start() -> None:
+    feedback = check("06.1", run_solution("06.1", bob_scene()))
+    assert feedback.correct, feedback.message
+
+
+def test_06_1_solution_after_an_honest_attempt_used_the_first_recovery_code() -> None:
+    """Locked, waited, got in with bob_codes[0]: the solution still works, twice."""
+    scene = bob_scene()
+    app: Any = scene["bob_app"]
+    auth, clock, codes = scene["bob_auth"], scene["bob_clock"], scene["bob_codes"]
+    assert isinstance(auth, AuthService) and isinstance(clock, FrozenClock)
+    assert isinstance(codes, list)
+    app.username.value, app.password.value = "bob", scene["BOB_PASSWORD"]
+    app.login_button.click()
+    for guess in ("000000", "111111", "222222", "333333", "444444", "555555"):
+        app.code.value = guess
+        app.verify_button.click()
+    clock.advance(auth.status("bob").retry_after)
+    app.code.value = codes[0]
+    app.recovery_button.click()
+    assert "Access granted" in app.message_text
+    for _ in range(2):
+        scene = run_solution("06.1", scene)
+        feedback = check("06.1", scene)
+        assert feedback.correct, feedback.message
+
+
+def test_06_2_solution() -> None:
+    from IPython.display import HTML
+
+    from mfalab.widgets.login_app import audit_table, simulate_attack
+
+    namespace: dict[str, object] = {
+        "AuthService": AuthService, "FrozenClock": FrozenClock, "UserStore": UserStore,
+        "simulate_attack": simulate_attack, "audit_table": audit_table, "HTML": HTML,
+        "display": lambda *objects: None,
+    }
+    exec(lesson_cell("06_the_complete_login.ipynb", "names = simulate_attack(soc, morning)"),  # noqa: S102
+         namespace)
+    feedback = check("06.2", run_solution("06.2", namespace))
+    assert feedback.correct, feedback.message
