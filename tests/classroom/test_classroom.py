@@ -13,7 +13,8 @@ class's git remote (a local clone of this repository, see conftest.py). Then:
   00 (its title, and the very line the student changed) and to lesson 01; the student
   follows the link again: their line is kept, the rest of the fix is merged in around it
   (nbgitpuller's rule);
-- another student deletes a lesson and follows the link again: a fresh copy comes back.
+- another student renames a lesson (to keep their version) and follows the link again: a
+  fresh copy comes back beside theirs.
 
 The times the students took are printed at the end of the run ("classroom timings").
 Every wait has a timeout; everything started is stopped by the fixtures, even on failure.
@@ -312,11 +313,13 @@ def test_a_students_answer_survives_the_next_pull(
         await _lesson_open(page, lesson)
         cell = page.locator(LESSON_CELLS).nth(exercise)
         await cell.locator(".cm-content").click()
-        await page.keyboard.press("Control+A")
+        await expect(cell.locator(".cm-editor.cm-focused")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
+        await page.keyboard.press("Control+A")  # in the cell's editor: all of its text
         await page.keyboard.insert_text(ANSWER)  # typed as one text: no auto-closed brackets
-        await expect(cell.locator(".cm-content")).to_have_text(ANSWER)
+        await expect(cell.locator(".cm-content")).to_have_text(ANSWER, timeout=WAIT_TIMEOUT_MS)
         await page.keyboard.press("Control+S")
-        await expect(page.locator(".lm-TabBar-tab.jp-mod-dirty")).to_have_count(0)
+        dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty")
+        await expect(dirty).to_have_count(0, timeout=WAIT_TIMEOUT_MS)
         await asyncio.to_thread(_wait_for_text, lesson, "# my answer")
 
         # Meanwhile the instructor fixes lesson 00's title and its exercise placeholder (the
@@ -351,16 +354,17 @@ def test_a_students_answer_survives_the_next_pull(
     )
 
 
-def test_a_deleted_lesson_comes_back_at_the_next_pull(
+def test_a_renamed_lesson_comes_back_fresh_at_the_next_pull(
     hub: Hub, link: Link, upstream: Upstream, arrivals: dict[str, Arrival]
 ) -> None:
-    """A student who deletes a lesson and opens the link again gets a fresh copy of it."""
+    """A student who renames a lesson and opens the link again has both: theirs and a fresh one."""
     if len(arrivals) < 2:
         pytest.skip("needs a second student")
     student = list(arrivals.values())[1]
     clone = hub.home(student.name) / link.folder
     lesson_02 = next((clone / "notebooks").glob("02_*.ipynb"))
-    lesson_02.unlink()
+    mine = lesson_02.with_name(f"{lesson_02.stem}-mine.ipynb")
+    lesson_02.rename(mine)
 
     async def pull_again(browser: Browser) -> None:
         page = await _new_page(browser, student.state)
@@ -373,3 +377,4 @@ def test_a_deleted_lesson_comes_back_at_the_next_pull(
     assert lesson_02.is_file(), f"{lesson_02.name} did not come back"
     fresh = git("rev-parse", f"main:notebooks/{lesson_02.name}", cwd=upstream.bare)
     assert git("hash-object", str(lesson_02)) == fresh, f"{lesson_02.name} is not a fresh copy"
+    assert git("hash-object", str(mine)) == fresh, f"{mine.name}, the student's copy, is gone"
