@@ -85,7 +85,9 @@ def readme_link() -> str:
 
 def fill_in(template: str, hub: Hub, upstream: Upstream) -> Link:
     """The README's link with this hub for YOUR-HUB and the class's remote as `repo`."""
-    query = dict(parse_qsl(urlsplit(template).query, strict_parsing=True))
+    parts = urlsplit(template)
+    assert f"{parts.scheme}://{parts.netloc}" == "https://YOUR-HUB", template
+    query = dict(parse_qsl(parts.query, strict_parsing=True))
     assert {"repo", "branch", "urlpath"} <= query.keys(), f"incomplete link: {template}"
     assert query["branch"] == "main"
     folder = query.get("targetpath", query["repo"].rstrip("/").split("/")[-1])
@@ -93,7 +95,7 @@ def fill_in(template: str, hub: Hub, upstream: Upstream) -> Link:
     urlpath = query["urlpath"]
     assert urlpath.startswith(f"lab/tree/{folder}/"), f"the link opens {urlpath}"
     query["repo"] = upstream.url
-    url = f"{hub.url}/hub/user-redirect/git-pull?{urlencode(query)}"
+    url = f"{hub.url}{parts.path}?{urlencode(query)}"
     return Link(url, folder, urlpath.removeprefix("lab/tree/"))
 
 
