@@ -49,9 +49,10 @@ ARRIVE_TIMEOUT_MS = 120_000  # log in, the server starts, the lessons are copied
 RUN_ALL_TIMEOUT_MS = 120_000  # lesson 00 runs in about 2 s alone; a class shares 2 cores
 WAIT_TIMEOUT_MS = 30_000  # any other wait on a page
 SAVE_TIMEOUT = 30  # seconds for a saved notebook to reach the disk
-ANSWER = 'answer = {"b", "c", "f"}  # my answer'
+ANSWER = '{"b", "c", "f"}  # my answer'  # what the student puts after `answer… =`
 INSTRUCTORS_NOTE = " (updated during class)"
-INSTRUCTORS_PLACEHOLDER = "answer = ...  # replace ... with your answer"
+INSTRUCTORS_HINT = "...  # replace ... with your answer"  # the instructor's placeholder
+PLACEHOLDER = re.compile(r"(answer\w*) = \.\.\.(  # .*)?")  # an exercise as committed
 
 LESSON_CELLS = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell"
 KERNEL_IDLE = ".jp-Notebook-ExecutionIndicator[data-status='idle']"
@@ -279,11 +280,12 @@ def _replace_line(path: Path, old: str, new: str) -> None:
     raise AssertionError(f"{path.name}: no source line {old!r}")
 
 
-def _first_exercise(notebook: Any) -> int:
-    """The index of the first exercise cell (committed as `answer = ...`)."""
+def _first_exercise(notebook: Any) -> tuple[int, str, str]:
+    """The first exercise cell (committed as `answer = ...`): its index, line and variable."""
     for i, cell in enumerate(notebook["cells"]):
-        if cell["cell_type"] == "code" and "".join(cell["source"]) == "answer = ...":
-            return i
+        line = "".join(cell["source"])
+        if cell["cell_type"] == "code" and (match := PLACEHOLDER.fullmatch(line)):
+            return i, line, match[1]
     raise AssertionError("lesson 00 has no exercise cell `answer = ...`")
 
 
@@ -304,7 +306,10 @@ def test_a_students_answer_survives_the_next_pull(
     """An answer saved in lesson 00 is kept; the instructor's later fix is merged around it."""
     student = next(iter(arrivals.values()))
     lesson = hub.home(student.name) / link.lesson
-    exercise = _first_exercise(_notebook(lesson))
+    exercise, placeholder, variable = _first_exercise(_notebook(lesson))
+    answer = f"{variable} = {ANSWER}"
+    hint = f"{variable} = {INSTRUCTORS_HINT}"
+    assert hint != placeholder
     title = _notebook(lesson)["cells"][0]["source"][0]
     assert title.startswith("# "), f"lesson 00 should open with its title: {title!r}"
     new_title = title.rstrip("\n") + INSTRUCTORS_NOTE + ("\n" if title.endswith("\n") else "")
@@ -317,8 +322,8 @@ def test_a_students_answer_survives_the_next_pull(
         await cell.locator(".cm-content").click()
         await expect(cell.locator(".cm-editor.cm-focused")).to_be_visible(timeout=WAIT_TIMEOUT_MS)
         await page.keyboard.press("Control+A")  # in the cell's editor: all of its text
-        await page.keyboard.insert_text(ANSWER)  # typed as one text: no auto-closed brackets
-        await expect(cell.locator(".cm-content")).to_have_text(ANSWER, timeout=WAIT_TIMEOUT_MS)
+        await page.keyboard.insert_text(answer)  # typed as one text: no auto-closed brackets
+        await expect(cell.locator(".cm-content")).to_have_text(answer, timeout=WAIT_TIMEOUT_MS)
         await page.keyboard.press("Control+S")
         dirty = page.locator(".lm-TabBar-tab.jp-mod-dirty")
         await expect(dirty).to_have_count(0, timeout=WAIT_TIMEOUT_MS)
@@ -328,7 +333,8 @@ def test_a_students_answer_survives_the_next_pull(
         # student's line) and lesson 01's title, and pushes.
         instructor = upstream.instructor / link.in_repo
         _replace_line(instructor, title, new_title)
-        _replace_line(instructor, "answer = ...", INSTRUCTORS_PLACEHOLDER)
+        _replace_line(instructor, placeholder, hint)
+        assert _source(instructor, exercise) == hint, "the instructor's edit missed the exercise"
         lesson_01 = next(instructor.parent.glob("01_*.ipynb"))
         title_01 = _notebook(lesson_01)["cells"][0]["source"][0]
         _replace_line(lesson_01, title_01, title_01.rstrip("\n") + INSTRUCTORS_NOTE + "\n")
@@ -347,7 +353,7 @@ def test_a_students_answer_survives_the_next_pull(
     clone = hub.home(student.name) / link.folder
     git("merge-base", "--is-ancestor", fix, "HEAD", cwd=clone)  # the fix was merged in
     nbformat.validate(nbformat.read(lesson, as_version=4))  # still a valid notebook
-    assert _source(lesson, exercise) == ANSWER, "the student's answer was lost"
+    assert _source(lesson, exercise) == answer, "the student's answer was lost"
     assert _source(lesson, 0).startswith(new_title.rstrip("\n")), "the fix did not arrive"
     lesson_01 = next(lesson.parent.glob("01_*.ipynb"))
     assert INSTRUCTORS_NOTE in _source(lesson_01, 0), "lesson 01's fix did not arrive"
