@@ -99,7 +99,8 @@ class PostgresServer:
                    "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off"
                    " -c synchronous_commit=off -c full_page_writes=off"
-                   f" -c shared_buffers=16MB -c max_connections={MAX_CONNECTIONS}")
+                   f" -c shared_buffers=16MB -c max_connections={MAX_CONNECTIONS}"
+                   " -c max_wal_size=64MB -c min_wal_size=32MB")  # small files to read
         self._tool("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"),
                    "-o", options, "-w", "-t", "60", "start")
         self.running = True
