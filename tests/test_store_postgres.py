@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -272,3 +274,18 @@ def test_a_forked_worker_opens_its_own_connections(
     assert store._run("SELECT pg_backend_pid()").rows[0][0] == parent
     with pytest.raises(errors.ChallengeExpired):  # the child's login is in the database
         account.auth.verify(challenge, account.phone.code())
+
+
+def test_without_the_postgres_extra_the_store_says_how_to_get_it():
+    """No psycopg installed: a clear InvalidSetting naming the extra, not an ImportError."""
+    script = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from mfalab import UserStore, errors\n"
+        "try:\n"
+        "    UserStore('postgresql://mfa@localhost/db')\n"
+        "except errors.InvalidSetting as refused:\n"
+        "    print(refused)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True, timeout=60)
+    assert "pip install 'mfalab[postgres]'" in done.stdout, done.stderr

@@ -23,12 +23,17 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-import psycopg
-from psycopg import errors as pg_errors
-from psycopg.conninfo import conninfo_to_dict
-from psycopg.pq import TransactionStatus
-
 from ..errors import InvalidSetting
+
+try:
+    import psycopg
+    from psycopg import errors as pg_errors
+    from psycopg.conninfo import conninfo_to_dict
+    from psycopg.pq import TransactionStatus
+except ImportError:  # the extra is not installed: say how to get it, not a traceback
+    raise InvalidSetting(
+        "A postgresql:// database needs psycopg: pip install 'mfalab[postgres]'."
+    ) from None
 
 if TYPE_CHECKING:  # SQL text is a literal in the code, never text built from values
     from typing_extensions import LiteralString
