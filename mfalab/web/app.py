@@ -18,7 +18,6 @@ with a test in `tests/web/`:
 from __future__ import annotations
 
 import logging
-import math
 import secrets
 import time
 import traceback
@@ -85,8 +84,9 @@ def create_app(
     CSRFProtect(app)
     app.register_blueprint(pages.blueprint)  # with the views of `steps` and `account`
 
+    # No X-RateLimit headers: Retry-After on a refusal says what a visitor needs.
     limiter = Limiter(get_remote_address, app=app, storage_uri=limiter_storage,
-                      headers_enabled=True)
+                      headers_enabled=False)
     limits = {**RATE_LIMITS, **(rate_limits or {})}
     for scope, endpoints in LIMITED.items():
         shared = limiter.shared_limit(limits[scope], scope=scope, methods=["POST"])
@@ -115,7 +115,7 @@ def _error_pages(app: Flask, limiter: Limiter) -> None:
     @app.errorhandler(RateLimitExceeded)
     def too_many(error: RateLimitExceeded) -> tuple[str, int, dict[str, str]]:
         current = limiter.current_limit
-        wait = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+        wait = max(1, int(current.reset_at - time.time())) if current else 60
         log.info("refused a POST to %s: per-address limit %s", pages.path(), error.limit.limit)
         page = render_template(
             "error.html", title="Too many attempts from your network",

@@ -92,9 +92,10 @@ def run(args: argparse.Namespace, say: Callable[[str], object] | None = None) ->
     try:
         server = make_server(args.host, args.port, _not_ready, threaded=True,
                              request_handler=AccessLog)
-    except OSError as busy:
+    except (OSError, SystemExit):  # werkzeug exits when the port is taken
         store.close()
-        say(f"✗ Cannot listen on {args.host}:{args.port}: {busy.strerror}. Try --port 0.")
+        say(f"✗ Cannot listen on {args.host}:{args.port}: is another server there? "
+            "Try another --port (0 picks a free one).")
         return 1
     port = server.port
     origins = tuple(args.origin or (f"http://localhost:{port}",))

@@ -32,14 +32,19 @@ class _Reader(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.inputs: dict[str, str] = {}
+        self.forms: list[tuple[str, dict[str, str]]] = []  # (action, its hidden inputs)
         self.texts: dict[str, str] = {}
         self.codes: list[str] = []
         self._open: list[tuple[str, str]] = []  # (tag, what its text is collected as)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         found = {k: v or "" for k, v in attrs}
+        if tag == "form":
+            self.forms.append((found.get("action", ""), {}))
         if tag == "input" and found.get("name"):
             self.inputs.setdefault(found["name"], found.get("value", ""))
+            if self.forms and found.get("type") == "hidden":
+                self.forms[-1][1].setdefault(found["name"], found.get("value", ""))
             return
         key = ""
         if tag == "h1":
@@ -108,6 +113,13 @@ class Page:
         """The CSRF token of the page's forms, or None."""
         return self._read.inputs.get("csrf_token")
 
+    def hidden_fields(self, action: str) -> dict[str, str]:
+        """The hidden inputs (CSRF token, handles) of the first form posting to `action`."""
+        for target, fields in self._read.forms:
+            if target == action:
+                return dict(fields)
+        return {}
+
     def field(self, name: str) -> str | None:
         """The value of the page's input named `name` (a hidden one, say), or None."""
         return self._read.inputs.get(name)
@@ -146,11 +158,15 @@ class Visitor:
 
     def post(self, path: str, fields: dict[str, str] | None = None, *,
              csrf: bool = True) -> Page:
-        """Submit `fields` to `path`, with the CSRF token of the current page unless `csrf`
-        is False (a forged request, for the lesson)."""
-        data = dict(fields or {})
-        if csrf and self.page is not None and self.page.csrf_token is not None:
-            data.setdefault("csrf_token", self.page.csrf_token)
+        """Submit `fields` to `path` as the current page's form for it would: with its hidden
+        inputs (the CSRF token among them, unless `csrf` is False: a forged request)."""
+        action = urlsplit(urljoin(self.url, path.lstrip("/"))).path
+        data = self.page.hidden_fields(action) if self.page is not None else {}
+        if self.page is not None and "csrf_token" not in data and self.page.csrf_token:
+            data["csrf_token"] = self.page.csrf_token  # a form made by hand, on this page
+        if not csrf:
+            data.pop("csrf_token", None)
+        data.update(fields or {})
         return self._go("POST", path, data)
 
     def _go(self, method: str, path: str, data: dict[str, str] | None) -> Page:
