@@ -10,7 +10,7 @@ NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 CHROMIUM := /usr/bin/chromium
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test bench lint typecheck security unit notebooks binder browser screenshots clean
+.PHONY: lab web test bench lint typecheck security unit notebooks binder browser screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 
 lab: $(VENV)/.lab-installed
 	$(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# The web login on http://localhost:5000/ (accounts in your data folder); e.g.
+# `make web WEB_ARGS="--port 8000"`.
+WEB_ARGS ?=
+web: $(VENV)/.lab-installed
+	$(BIN)/python -m mfalab web $(WEB_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py

@@ -81,7 +81,8 @@ def _squeeze(text: str | None) -> str | None:
 
 @dataclass
 class Page:
-    """One page as the visitor got it, after any redirects (`history`)."""
+    """One page as the visitor got it, after any redirects (`history`); `path` is the page's
+    path inside the app, as in `visitor.get("/login")`."""
 
     status: int
     path: str
@@ -180,15 +181,20 @@ class Visitor:
             location = answer.headers.get("location")
             if answer.status_code not in _REDIRECTS or location is None:
                 break
-            history.append((answer.status_code, urlsplit(target).path))
+            history.append((answer.status_code, self._route(target)))
             target = urljoin(target, location)
             if urlsplit(target).netloc != urlsplit(self.url).netloc:
                 break  # a visitor of this app follows nothing elsewhere
             if answer.status_code in (301, 302, 303):
                 method, data = "GET", None
-        self.page = Page(answer.status_code, urlsplit(target).path, answer.headers,
+        self.page = Page(answer.status_code, self._route(target), answer.headers,
                          answer.text, history)
         return self.page
+
+    def _route(self, url: str) -> str:
+        """The path of `url` inside the app (a prefix such as a proxy's taken off)."""
+        path, root = urlsplit(url).path, urlsplit(self.url).path
+        return "/" + path[len(root):] if path.startswith(root) else path
 
     def _keep_cookie(self, answer: httpx.Response) -> None:
         for header in answer.headers.get_list("set-cookie"):
