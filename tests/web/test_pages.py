@@ -228,3 +228,46 @@ def test_two_accounts_in_two_browsers_do_not_mix(clock: FrozenClock, member: Mem
     assert log_in(member.browser, phone=member.phone).text("who") == "alice"
     assert log_in(bob.browser, "bob", phone=bob.phone).text("who") == "bob"
     assert member.browser.get("/account").text("who") == "alice"
+
+
+def inputs(html: str) -> dict[str, dict[str, str]]:
+    """Each visible input by id: its attributes; and that a <label for=id> names it."""
+    found = {}
+    for tag in re.findall(r"<input\b[^>]*>", html):
+        attributes = dict(re.findall(r'([a-z-]+)="([^"]*)"', tag))
+        if attributes.get("type") == "hidden" or " hidden" in tag:
+            continue
+        assert f'<label for="{attributes["id"]}">' in html, attributes
+        found[attributes["id"]] = attributes
+    return found
+
+
+def test_inputs_are_labelled_and_say_what_they_hold(signed_in: Member, clock: FrozenClock):
+    browser = signed_in.browser
+    account = inputs(browser.get("/account").html)
+    assert account["password"]["autocomplete"] == "current-password"
+    assert account["new_password"]["autocomplete"] == "new-password"
+    anonymous = Browser(browser.client.application, "192.0.2.50")
+    register_form = inputs(anonymous.get("/register").html)
+    assert register_form["username"]["autocomplete"] == "username"
+    assert register_form["new_password"]["autocomplete"] == "new-password"
+    login_form = inputs(anonymous.get("/login").html)
+    assert login_form["username"]["autocomplete"] == "username"
+    assert login_form["password"]["autocomplete"] == "current-password"
+    clock.advance(30)
+    anonymous.post("/login", {"username": "alice", "password": PASSWORD})
+    code_form = inputs(anonymous.page.html if anonymous.page else "")
+    assert code_form["code"]["autocomplete"] == "one-time-code"
+    assert code_form["code"]["inputmode"] == "numeric"
+    assert code_form["recovery-code"].get("inputmode") is None  # letters too: a full keyboard
+    register(anonymous, "dora")
+    qr_form = inputs(begin(anonymous, "dora").html)
+    assert qr_form["code"]["autocomplete"] == "one-time-code"
+    assert qr_form["code"]["inputmode"] == "numeric"
+
+
+def test_no_page_moves_the_tab_order_by_hand(signed_in: Member):
+    for path in ("/account", "/enroll"):
+        html = signed_in.browser.get(path).html
+        assert not re.search(r'tabindex="[1-9]', html)
+        assert '<a class="skip" href="#main">' in html and '<main id="main">' in html
