@@ -31,6 +31,7 @@ from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException
 
+from ..errors import InvalidSetting
 from ..service import AuthService
 
 if TYPE_CHECKING:
@@ -71,7 +72,11 @@ def create_app(
     `DispatcherMiddleware`): every link and redirect follows the prefix.
     """
     if not isinstance(auth, AuthService):
-        raise TypeError("create_app needs an AuthService, like AuthService(UserStore(...)).")
+        raise InvalidSetting("create_app needs an AuthService, like AuthService(UserStore(...)).")
+    unknown = set(rate_limits or {}) - set(RATE_LIMITS)
+    if unknown:
+        raise InvalidSetting(
+            f"Rate limits are set for {sorted(RATE_LIMITS)}, not {sorted(unknown)}.")
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key if secret_key is not None else secrets.token_bytes(32),

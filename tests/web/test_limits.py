@@ -63,3 +63,12 @@ def test_a_limit_can_be_changed_for_a_deployment(auth: AuthService, scope: str):
     browser.get("/login")
     browser.post(path, {"username": "a", "password": "x", "code": "1"})
     assert browser.post(path, {"username": "a", "password": "x", "code": "1"}).status == 429
+
+
+def test_settings_that_cannot_work_are_refused_clearly(auth: AuthService):
+    from mfalab.errors import InvalidSetting
+
+    with pytest.raises(InvalidSetting, match="AuthService"):
+        create_app("not a service")  # type: ignore[arg-type]
+    with pytest.raises(InvalidSetting, match="password"):
+        create_app(auth, rate_limits={"password": "1 per minute"})
