@@ -40,6 +40,7 @@ __all__ = [
 ]
 
 _MAX_FIELD = 256  # longer input is refused before any other work
+_PAD = "padding:2px 8px 2px 0"
 
 
 def uri_fields_html(uri: str) -> str:
@@ -54,9 +55,9 @@ def uri_fields_html(uri: str) -> str:
         if field.left_out and not field.value:
             value = "(left out)"
         rows.append(
-            f'<tr><th scope="row" style="text-align:left">{html.escape(field.name)}</th>'
-            f'<td><code style="{WRAP}">{html.escape(value)}</code></td>'
-            f"<td>{html.escape(field.meaning)}</td></tr>"
+            f'<tr><th scope="row" style="text-align:left;{_PAD}">{html.escape(field.name)}</th>'
+            f'<td style="{_PAD}"><code style="{WRAP}">{html.escape(value)}</code></td>'
+            f'<td style="{_PAD}">{html.escape(field.meaning)}</td></tr>'
         )
     return (
         '<table class="mfalab-uri-fields" style="border-collapse:collapse">'
@@ -195,7 +196,7 @@ class EnrollmentConfirmer(LabWidget):
         self.enrollment = enrollment
         self.username = enrollment.username
         self.phone = VirtualAuthenticator(clock=auth.clock)
-        self.code = widgets.Text(placeholder="1" * enrollment.digits, description="Code")
+        self.code = widgets.Text(placeholder="123456789"[: enrollment.digits], description="Code")
         self.button = button("Confirm", button_style="primary", icon="check")
         self.scan_button = button("Use the virtual phone", icon="mobile")
         self.phone_screen = widgets.HTML()
