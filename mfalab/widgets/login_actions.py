@@ -183,7 +183,7 @@ class LoginActions:
         if typed is None:
             return
         self._challenge = None
-        self._end_session()  # a new login ends the one before, server-side too
+        self._set_session(None)  # the app forgets it; "Sign out" ends one server-side
         self._hide_enrollment()
         self._challenge = self.auth.login(*typed)
         self.password.value = ""
@@ -245,14 +245,11 @@ class LoginActions:
             f"Here are {len(codes)} new recovery codes: the old ones no longer work.", "ok"
         )
 
-    def _end_session(self) -> None:
+    def _logout(self) -> None:
         if self.session is not None:
             with contextlib.suppress(SessionExpired):  # already over: nothing to revoke
                 self.auth.logout(self.session)
         self._set_session(None)
-
-    def _logout(self) -> None:
-        self._end_session()
         self._say("You are signed out.", "info")
 
     def _wait(self) -> None:

@@ -108,7 +108,7 @@ def test_app_register_enroll_login_and_refusals(
     )
     page.screenshot(path=str(screenshots / "app.png"))
 
-    # A wrong code three times: refused kindly; the panel (signed out by the new login)
+    # A wrong code three times: refused kindly; the panel (a new login forgets the session)
     # tells whoever is typing nothing about the account.
     password.fill(PASSWORD)
     press("Log in")
