@@ -329,3 +329,15 @@ def test_an_app_on_a_service_with_8_digit_codes_asks_for_8() -> None:
         app.enroll_button.click()
         assert "type the 8-digit code" in app.message_text
         assert "8 digits" in app.secret.value
+
+
+def test_a_refused_recovery_code_does_not_linger_in_the_field(
+    alice: tuple[Lab, tuple[str, ...]],
+) -> None:
+    """Even when re-enrollment is refused (here: locked), the typed code leaves the field."""
+    lab, codes = alice
+    for _ in range(throttle.LOCK_AFTER):
+        lab.click("enroll", password=PASSWORD, code="abcdef")
+    answer = lab.click("enroll", password=PASSWORD, code=codes[0])
+    assert answer.startswith("Too many failed attempts")
+    assert lab.app.code.value == ""

@@ -132,10 +132,10 @@ class LoginActions:
         # A current code or an unused recovery code, exactly as typed (ASVS 5.0 7.5.1):
         # the service alone says what counts as one.
         extra = self.code.value or None
+        self.code.value = ""  # a recovery code typed here never lingers, even if refused
         enrollment = self.auth.begin_enrollment(*typed, code=extra)
         self._enrollment = enrollment
         self.password.value = ""  # typed secrets do not linger on screen
-        self.code.value = ""
         self.qr.value = qr_html(enrollment.uri, enrollment.secret)
         self.scan_button.layout.display = None
         settings = settings_text(enrollment.digits, enrollment.period, enrollment.digest)
