@@ -1,5 +1,7 @@
 # mfalab: `make lab` opens the lessons, `make test` runs every check.
 # Both set up .venv first (Python >= 3.10), through one constraints file of tested versions.
+# Also: `make app` (the login app in Voila), `make demo` (the login in a terminal),
+# `make execute` (re-run the lessons and strip widget state before committing them).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,9 +10,12 @@ PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 CHROMIUM := /usr/bin/chromium
+OATHTOOL := /usr/bin/oathtool
+RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab web test bench lint typecheck security unit notebooks binder browser screenshots clean
+.PHONY: lab web app demo execute test bench lint typecheck security unit notebooks binder browser \
+	screenshots classroom clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,12 +29,36 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) --editable '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
+# Extra JupyterLab options, e.g. headless or on a remote machine:
+#   make lab LAB_ARGS="--no-browser --ip 0.0.0.0 --port 8888"
 LAB_ARGS ?=
 # JupyterLab refuses to start as root (containers, CI) unless told it may.
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# No news toast over the lessons: JupyterLab fetches no announcements.
+NO_NEWS := --LabApp.news_url=None
 
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) $(NO_NEWS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# The complete login as an app, in Voila (extra options in APP_ARGS, e.g. --no-browser).
+APP_ARGS ?=
+app: $(VENV)/.lab-installed
+	$(BIN)/voila $(APP_ARGS) notebooks/app.ipynb
+
+# The whole login in a terminal; `make demo DEMO_ARGS=--virtual` answers with the simulated phone.
+DEMO_ARGS ?=
+demo: $(VENV)/.lab-installed
+	$(BIN)/python -m mfalab demo $(DEMO_ARGS)
+
+# Re-execute lessons top to bottom in a fresh kernel, save their outputs, strip widget
+# state (it would hold QR codes and recovery codes). One lesson: make execute NOTEBOOKS=...
+execute: $(VENV)/.test-installed
+ifneq ($(NOTEBOOKS),)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False \
+		$(NOTEBOOKS)
+	$(BIN)/python notebooks/_tools/clean.py $(NOTEBOOKS)
+endif
 
 # The web login on http://localhost:5000/ (accounts in your data folder); e.g.
 # `make web WEB_ARGS="--port 8000"`.
@@ -40,7 +69,7 @@ web: $(VENV)/.lab-installed
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py
 
-test: lint typecheck security unit notebooks binder browser
+test: lint typecheck security unit notebooks binder browser classroom
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check mfalab tests bench $(wildcard notebooks)
@@ -51,9 +80,9 @@ typecheck: $(VENV)/.test-installed
 security: $(VENV)/.test-installed
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive mfalab
 
-unit: $(VENV)/.test-installed
+unit: $(VENV)/.test-installed $(OATHTOOL) $(RSVG_CONVERT)
 	$(BIN)/pytest --doctest-modules mfalab tests README.md \
-		--ignore=tests/binder --ignore=tests/browser
+		--ignore=tests/binder --ignore=tests/browser --ignore=tests/classroom
 
 # What Binder installs (repo2docker dry run, a fresh venv from binder/requirements.txt).
 binder: $(VENV)/.test-installed
@@ -65,6 +94,18 @@ $(CHROMIUM):
 		($(SUDO) apt-get update && \
 		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji)
 
+# Independent implementations for the interoperability tests (tests/test_interop.py):
+# the OATH Toolkit computes codes, librsvg rasterises the QR code's SVG.
+$(OATHTOOL):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y oathtool || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y oathtool)
+
+$(RSVG_CONVERT):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y librsvg2-bin || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y librsvg2-bin)
+
 # Screenshots change at every run (codes, clocks): tests write them to build/;
 # `make screenshots` refreshes the README's in docs/screenshots/ on purpose.
 browser: $(VENV)/.test-installed $(CHROMIUM)
@@ -72,6 +113,40 @@ browser: $(VENV)/.test-installed $(CHROMIUM)
 
 screenshots: $(VENV)/.test-installed $(CHROMIUM)
 	MFALAB_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser
+
+# A class on a real JupyterHub (tests/classroom): the hub from .venv, the proxy from npm in
+# build/node/ (apt's nodejs and npm only when missing), students' servers from a user image
+# built the way the README tells an instructor (a fresh venv in build/classroom/image).
+NODE_DIR := build/node
+PROXY    := $(NODE_DIR)/node_modules/.bin/configurable-http-proxy
+IMAGE    := build/classroom/image
+PACKAGE_FILES := $(shell find mfalab -name '*.py' -o -name py.typed)
+
+$(VENV)/.classroom-installed: classroom/requirements.txt constraints.txt $(VENV)/.test-installed
+	$(PIP) --requirement classroom/requirements.txt
+	touch $@
+
+$(PROXY): classroom/package.json classroom/package-lock.json
+	command -v node >/dev/null && command -v npm >/dev/null || \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm)
+	mkdir -p $(NODE_DIR)
+	cp classroom/package.json classroom/package-lock.json $(NODE_DIR)/
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+$(IMAGE)/.installed: binder/requirements.txt classroom/requirements.txt constraints.txt \
+		pyproject.toml $(PACKAGE_FILES)
+	rm -rf $(IMAGE)
+	$(PYTHON) -m venv $(IMAGE)
+	$(IMAGE)/bin/python -m pip install --quiet --upgrade 'pip>=24'
+	$(IMAGE)/bin/python -m pip install --quiet \
+		--requirement binder/requirements.txt --requirement classroom/requirements.txt
+	touch $@
+
+classroom: $(VENV)/.classroom-installed $(PROXY) $(IMAGE)/.installed $(CHROMIUM)
+	$(BIN)/pytest tests/classroom
 
 notebooks: $(VENV)/.test-installed
 ifneq ($(NOTEBOOKS),)

@@ -13,12 +13,39 @@ from mfalab import AuthService, Challenge, FrozenClock, UserStore, VirtualAuthen
 PASSWORD = "violet anchor tundra 58"
 START = 1_700_000_000  # 2023-11-14T22:13:20Z, the middle of a 30 s step (step 56666666)
 RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # RFC 4226's key "12345678901234567890"
+DIGESTS = ("sha1", "sha256", "sha512")
+#: Every (digits, digest, period) the service is tested with end to end.
+OTP_SETTINGS = [
+    pytest.param(digits, digest, period, id=f"{digits}-digits-{digest}-{period}s")
+    for digits in (6, 7, 8)
+    for digest in DIGESTS
+    for period in (30, 60)
+]
 
 
 @pytest.fixture(autouse=True)
 def _no_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests choose their key source explicitly."""
     monkeypatch.delenv("MFALAB_KEY", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _widget_callbacks_raise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in a widget's click or Enter handler fails the test.
+
+    ipywidgets runs handlers through a `CallbackDispatcher` that only logs what they raise
+    (in Jupyter it shows the traceback); in tests the exception must surface.
+    """
+    from ipywidgets.widgets.widget import CallbackDispatcher
+
+    def call_all(self: CallbackDispatcher, *args: object, **kwargs: object) -> object:
+        value = None
+        for callback in self.callbacks:
+            answer = callback(*args, **kwargs)
+            value = answer if answer is not None else value
+        return value
+
+    monkeypatch.setattr(CallbackDispatcher, "__call__", call_all)
 
 
 @pytest.fixture
