@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
-from typing import cast
+from typing import Any, cast
 
 from flask import Blueprint, current_app, render_template, request, session, url_for
 from flask.wrappers import Response
@@ -22,8 +22,8 @@ from ..service import AuthService
 from .handles import Handle
 from .safety import safe_path
 
-__all__ = ["NOTICES", "auth", "blueprint", "current_session", "field", "handle", "next_path",
-           "path", "refused", "show", "signed_in"]
+__all__ = ["NOTICES", "auth", "blueprint", "current_session", "field", "handle", "next_args",
+           "next_path", "path", "refused", "show", "signed_in"]
 
 log = logging.getLogger("mfalab.web")
 blueprint = Blueprint("web", __name__)  # the views of `steps` and `account`
@@ -77,6 +77,12 @@ def next_path() -> str:
     """Where to go after a login: the `next` path if it is one of this app's, else /account."""
     return safe_path(request.values.get("next"), request.script_root or "/",
                      url_for("web.account"))
+
+
+def next_args() -> dict[str, Any]:
+    """`next` for a redirect's query string, when it is not the account page anyway."""
+    target = next_path()
+    return {} if target == url_for("web.account") else {"next": target}
 
 
 def show(template: str, status: int = 200, headers: dict[str, str] | None = None, /,

@@ -24,6 +24,7 @@ from .pages import (
     current_session,
     field,
     handle,
+    next_args,
     next_path,
     refused,
     show,
@@ -118,7 +119,7 @@ def login() -> BaseResponse:
     if previous is not None:  # a new login from a signed-in browser ends the old session
         auth().logout(previous)
     handle().rotate(challenge.token)
-    return redirect(url_for("web.code", next=next_path()))
+    return redirect(url_for("web.code", **next_args()))
 
 
 @blueprint.route("/login/code", methods=["GET", "POST"])
