@@ -34,8 +34,10 @@ OTP_SETTINGS = [
 
 @pytest.fixture(autouse=True)
 def _no_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests choose their key source explicitly."""
-    monkeypatch.delenv("MFALAB_KEY", raising=False)
+    """Tests choose their key source (and the web app's database) explicitly."""
+    for name in ("MFALAB_KEY", "MFALAB_DATABASE_URL", "MFALAB_FORM_KEY",
+                 "MFALAB_LIMITER_STORAGE", "MFALAB_TRUSTED_PROXIES"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -1,8 +1,9 @@
 """`python -m mfalab web`: serve the web login on this machine and print the URL to open.
 
 The accounts live in a SQLite file in the per-user data folder (`platformdirs`, e.g.
-~/.local/share/mfalab/web.db, its seed key beside it as web.key) unless `--db` names
-another file or a `postgresql://` URL. The app listens on 127.0.0.1 by default; on a
+~/.local/share/mfalab/web.db, its seed key beside it as web.key) unless `--db` (or else
+the `MFALAB_DATABASE_URL` environment variable) names another file or a `postgresql://`
+URL. The app listens on 127.0.0.1 by default; on a
 loopback host the passkey settings default to RP ID `localhost` and origin
 `http://localhost:PORT` (an IP address cannot be an RP ID), and the URL printed is
 http://localhost:PORT/, a secure context in browsers, so the `Secure` cookie works
@@ -16,8 +17,9 @@ import argparse
 import inspect
 import ipaddress
 import logging
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +31,10 @@ from ..store import UserStore
 from .app import create_app
 from .background import AccessLog, mount, normalize_prefix
 
-__all__ = ["add_parser", "default_database", "run"]
+__all__ = ["DATABASE_VAR", "add_parser", "database_location", "default_database", "run"]
 
 DEFAULT_PORT = 5000
+DATABASE_VAR = "MFALAB_DATABASE_URL"
 
 
 def default_database() -> Path:
@@ -41,6 +44,12 @@ def default_database() -> Path:
     folder = user_data_path("mfalab", appauthor=False)
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     return folder / "web.db"
+
+
+def database_location(db: str | None, environ: Mapping[str, str] | None = None) -> str:
+    """The database to serve: `--db`, else `MFALAB_DATABASE_URL`, else `default_database()`."""
+    env = os.environ if environ is None else environ
+    return db or env.get(DATABASE_VAR) or str(default_database())
 
 
 def _is_loopback(host: str) -> bool:
@@ -59,7 +68,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     web.add_argument("--db", metavar="PATH_OR_URL",
                      help="the accounts' database: a SQLite file or a postgresql:// URL "
-                          "(default: web.db in your data folder)")
+                          f"(default: ${DATABASE_VAR}, else web.db in your data folder)")
     web.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     web.add_argument("--port", type=int, default=DEFAULT_PORT,
                      help=f"port to listen on ({DEFAULT_PORT}; 0 picks a free one)")
@@ -84,7 +93,7 @@ def run(args: argparse.Namespace, say: Callable[[str], object] | None = None) ->
             print(text, flush=True)
     try:
         prefix = normalize_prefix(args.prefix)
-        location = args.db or str(default_database())
+        location = database_location(args.db)
         store = UserStore(location)
     except AuthError as refused:
         say(f"✗ {refused}")
