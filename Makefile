@@ -15,7 +15,7 @@ RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: lab web app demo execute test bench lint typecheck security unit notebooks binder browser \
-	screenshots classroom clean postgresql-server
+	screenshots classroom clean postgresql-server workers
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,7 +69,7 @@ web: $(VENV)/.lab-installed
 bench: $(VENV)/.test-installed postgresql-server
 	$(BIN)/python bench/run.py
 
-test: lint typecheck security unit notebooks binder browser classroom
+test: lint typecheck security unit workers notebooks binder browser classroom
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check mfalab tests bench $(wildcard notebooks)
@@ -84,7 +84,13 @@ security: $(VENV)/.test-installed
 # fixture starts a throwaway server for the run (tests/postgres_server.py) and stops it.
 unit: $(VENV)/.test-installed $(OATHTOOL) $(RSVG_CONVERT) postgresql-server
 	$(BIN)/pytest --doctest-modules mfalab tests README.md \
-		--ignore=tests/binder --ignore=tests/browser --ignore=tests/classroom
+		--ignore=tests/binder --ignore=tests/browser --ignore=tests/classroom \
+		--ignore=tests/workers
+
+# The web login on gunicorn with 4 workers and one PostgreSQL database, on loopback: a
+# bounded load test (32 visitors at once: one code, one winner; no uncounted failure).
+workers: $(VENV)/.test-installed postgresql-server
+	$(BIN)/pytest tests/workers
 
 # What Binder installs (repo2docker dry run, a fresh venv from binder/requirements.txt).
 binder: $(VENV)/.test-installed

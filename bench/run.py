@@ -393,7 +393,7 @@ def main() -> int:
         }
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    results.update(postgres_bench.run(bench_service_verify))
+    results.update(postgres_bench.run(bench_service_verify, _accounts, _fresh_code))
     if "--no-lab" not in sys.argv:
         nb = bench_notebooks()
         results["notebooks"] = {"each_s": nb, "total_s": sum(nb.values()),
