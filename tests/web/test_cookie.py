@@ -11,10 +11,12 @@ import pytest
 from mfalab import AuthService, FrozenClock, errors
 from mfalab.web.handles import COOKIE
 
-from ..conftest import PASSWORD
+from ..conftest import ALL_BACKENDS, PASSWORD
 from .conftest import NEW_PASSWORD, Browser, Member, begin, confirm, log_in, phone_for, register
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32): 256 random bits
+
+BACKENDS = ALL_BACKENDS  # the pages on SQLite and on PostgreSQL
 
 
 def parse(header: str) -> tuple[str, str, dict[str, str | bool]]:

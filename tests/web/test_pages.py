@@ -13,7 +13,7 @@ import pytest
 from mfalab import AuthService, FrozenClock, errors
 from mfalab.errors import LoginFailed
 
-from ..conftest import PASSWORD
+from ..conftest import ALL_BACKENDS, PASSWORD
 from .conftest import (
     NEW_PASSWORD,
     Browser,
@@ -25,6 +25,8 @@ from .conftest import (
     phone_for,
     register,
 )
+
+BACKENDS = ALL_BACKENDS  # the pages on SQLite and on PostgreSQL
 
 
 def test_the_whole_flow_register_enroll_log_in(browser: Browser, clock: FrozenClock,
