@@ -74,12 +74,14 @@ FOCUS_CSS = (
 class LabWidget(widgets.VBox):  # type: ignore[misc]
     """The base of every lesson widget: a `VBox` with a stable, explanatory text form.
 
-    Its last child is an invisible `HTML` holding `FOCUS_CSS`, so every control inside
+    Its last child is an invisible `HTMLMath` holding `FOCUS_CSS`, so every control inside
     shows a clear focus ring when reached with the keyboard.
     """
 
     def __init__(self, children: Sequence[widgets.Widget] = (), **kwargs: Any) -> None:
-        style = widgets.HTML(FOCUS_CSS, layout=widgets.Layout(display="none"))
+        # An HTMLMath, not an HTML: whoever looks for a widget's HTML parts (tests find
+        # them by `.widget-html-content`) never meets this one, which shows nothing.
+        style = widgets.HTMLMath(FOCUS_CSS, layout=widgets.Layout(display="none"))
         super().__init__([*children, style], **kwargs)
         self.add_class("mfalab-widget")
 

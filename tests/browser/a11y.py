@@ -10,6 +10,9 @@ fails with one readable line per rule and element. Two bars:
 - `WCAG_21_AA`: every rule tagged wcag2a, wcag2aa, wcag21a or wcag21aa, with no violation
   at all, whatever its impact.
 
+`LESSON_CONTENT` is the context for a lesson in JupyterLab (what is left out, and why, is
+said there).
+
 Keyboard: `tab_to(page, target)` presses Tab (or Shift+Tab) until `target` has the focus,
 and checks at every stop that the focused element shows it (a non-none outline or
 box-shadow: WCAG 2.1 2.4.7 Focus Visible). `focus_ring(page)` says what the focus looks like.
@@ -30,6 +33,20 @@ SERIOUS = ("serious", "critical")
 WCAG_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")
 #: axe options: only the WCAG 2.0 and 2.1 level A and AA rules.
 WCAG_21_AA: dict[str, Any] = {"runOnly": {"type": "tag", "values": list(WCAG_TAGS)}}
+#: A lesson in JupyterLab: what the lesson itself puts on the page, that is the rendered
+#: markdown of its text cells and the outputs of its code cells (widgets included), in the
+#: notebook on screen. Left out, as JupyterLab's own chrome: the code editors (CodeMirror's
+#: `role=textbox` with no name), the prompts and their heading-collapse buttons (no name),
+#: the notebook's `role=feed` container, the toolbars, menus and side bars.
+_NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
+LESSON_CONTENT: dict[str, Any] = {
+    "include": [[f"{_NOTEBOOK} .jp-MarkdownCell .jp-RenderedMarkdown"],
+                [f"{_NOTEBOOK} .jp-OutputArea-output"]],
+    # ipywidgets 8.1's sliders: their noUiSlider handle (role=slider) gets no accessible
+    # name, and ipywidgets offers no way to give it one. The slider's visible label and its
+    # readout are checked; the handle is ipywidgets' to fix.
+    "exclude": [[".noUi-handle"]],
+}
 MAX_TAB_PRESSES = 60  # more stops than any of our pages has between two controls
 
 # The focused element, described, and what its focus indicator is (null: none at all).
