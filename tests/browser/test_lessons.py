@@ -99,11 +99,12 @@ def _menu(page: Page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def run_lesson(page: Page, lab: Server, notebook: str) -> None:
+def run_lesson(page: Page, lab: Server, notebook: str, *, widgets: bool = True) -> None:
     """Open `notebook` in JupyterLab, clear its outputs, Run All, wait for every cell.
 
     Then check: every error output belongs to a cell tagged `raises-exception` (and each
-    such cell did raise), and no widget failed to display.
+    such cell did raise), and no widget failed to display. A lesson with `widgets` displays
+    at least one; lesson 07 drives a web app instead, and displays none.
     """
     # Any dialog (a kernel choice, say) is accepted whenever it shows up.
     page.add_locator_handler(
@@ -142,7 +143,7 @@ def run_lesson(page: Page, lab: Server, notebook: str) -> None:
     assert not not_run, f"{notebook}: code cells left unrun (numbered among code cells): {not_run}"
     # Every cell that displays a widget (in the committed notebook) renders it in the page.
     widget_cells = _cells_with_output(notebook, WIDGET_VIEW)
-    assert widget_cells, f"{notebook} displays no widget"
+    assert bool(widget_cells) == widgets, f"{notebook}: widget cells {widget_cells}"
     for i in widget_cells:
         expect(cells.nth(i).locator(".jp-OutputArea .jupyter-widgets").first).to_be_visible()
     expect(page.locator(".jp-Notebook")).not_to_contain_text("Error displaying widget")
@@ -386,6 +387,22 @@ def test_lesson_06_login_app(lab: Server, page: Page, screenshots: Path) -> None
     press("Get a fresh set of recovery codes")
     expect(message).to_contain_text("Here are 10 new recovery codes")
     expect(app.locator("ol li")).to_have_count(10)
+
+
+def test_lesson_07_web_defenses(lab: Server, page: Page, screenshots: Path) -> None:
+    run_lesson(page, lab, "07_put_it_on_the_web.ipynb", widgets=False)
+    notebook = page.locator(".jp-Notebook")
+    link = notebook.get_by_role("link", name="Open the web login")
+    expect(link).to_have_attribute("href", re.compile(r"^http://localhost:\d+/$"))
+    for shown in ("Challenge(username='alice'", "'__Host-mfalab'",
+                  "This form has expired or did not come from this site.",
+                  "(401, 'This session has ended (signed out): log in again.')",
+                  "Content-Security-Policy: default-src 'self';",
+                  "(429, '30', 'Too many failed attempts: wait 30 s before trying again.')",
+                  "Not answered yet", "BackgroundServer(loopback, stopped)"):
+        expect(notebook).to_contain_text(shown)
+    stolen = page.locator(".jp-Cell", has_text="thief = Visitor(server.url, cookie=stolen)")
+    screenshot(page, stolen.first, screenshots / "lesson-07.png")
 
 
 def _bare_image_cells(notebook: str) -> tuple[int, ...]:
