@@ -26,6 +26,7 @@ from ..errors import AuthError
 from ..lab import EXAMPLE_SECRET, EXAMPLE_START, spaced_code, step_label
 from ..phone import VirtualAuthenticator
 from ._common import LabWidget, button, friendly_error, message_html, picture_html, png
+from .slider import Slider
 
 __all__ = ["EXAMPLE_SECRET", "EXAMPLE_START", "LiveCode", "TimeWindowExplorer", "step_label"]
 
@@ -65,15 +66,15 @@ class TimeWindowExplorer(LabWidget):
         self.uri = otp.provisioning_uri(secret, "alice", "MFA Lab", period=period)
         style = {"description_width": "150px"}
         layout = widgets.Layout(width="520px")
-        self.time_slider = widgets.IntSlider(
+        self.time_slider = Slider(
             value=0, min=-90, max=90, step=1, description="server time (s)",
             continuous_update=False, style=style, layout=layout,
         )
-        self.window_slider = widgets.IntSlider(
+        self.window_slider = Slider(
             value=window, min=0, max=4, description="window ±w (steps)",
             continuous_update=False, style=style, layout=layout,
         )
-        self.skew_slider = widgets.IntSlider(
+        self.skew_slider = Slider(
             value=skew, min=-180, max=180, step=5, description="phone skew (s)",
             continuous_update=False, style=style, layout=layout,
         )
@@ -136,13 +137,14 @@ class TimeWindowExplorer(LabWidget):
                 f"accepted: step {step_label(matched - server_step)} "
                 f"(the phone shows {code}; the server accepts {accepted})."
             )
-        self.verdict_text = text
-        self.verdict.value = message_html(text, "error" if matched is None else "ok")
         self.png = png(self.timeline())
         alt = f"Timeline of time steps {step_label(-_SHOWN_STEPS)} to " \
             f"{step_label(_SHOWN_STEPS)}: {text}"
         self.picture.value = picture_html(
             self.png, alt, width=_PICTURE_WIDTH, caption=_CAPTION.format(period=self.period))
+        # The verdict last: when it is announced (and shown), the picture already matches it.
+        self.verdict_text = text
+        self.verdict.value = message_html(text, "error" if matched is None else "ok")
 
     def timeline(self) -> Figure:
         """The picture for the current sliders, as a matplotlib `Figure` (no pyplot)."""

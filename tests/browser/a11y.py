@@ -42,10 +42,7 @@ _NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook"
 LESSON_CONTENT: dict[str, Any] = {
     "include": [[f"{_NOTEBOOK} .jp-MarkdownCell .jp-RenderedMarkdown"],
                 [f"{_NOTEBOOK} .jp-OutputArea-output"]],
-    # ipywidgets 8.1's sliders: their noUiSlider handle (role=slider) gets no accessible
-    # name, and ipywidgets offers no way to give it one. The slider's visible label and its
-    # readout are checked; the handle is ipywidgets' to fix.
-    "exclude": [[".noUi-handle"]],
+    "exclude": [],
 }
 MAX_TAB_PRESSES = 60  # more stops than any of our pages has between two controls
 
