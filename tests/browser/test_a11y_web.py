@@ -147,7 +147,14 @@ def test_the_web_login_with_the_keyboard_only_and_every_page_passes_wcag_aa(
 
 
 def test_the_error_pages_pass_wcag_aa(fresh: Page, web_server: Server) -> None:
-    """A page that does not exist, and an account page without a session."""
+    """A refused password, a page that does not exist, an account page without a session."""
+    fresh.goto(f"{web_server.url}/register")
+    fresh.get_by_label("Username").fill("hana")
+    fresh.get_by_label("Password").fill("password")
+    fresh.get_by_role("button", name="Create the account").click()
+    expect(fresh.locator("#error")).to_contain_text("password")
+    assert cue(fresh.locator("#error")) == CUES["error"]
+    check(fresh, "/register, a common password refused")
     response = fresh.goto(f"{web_server.url}/no-such-page")
     assert response is not None and response.status == 404
     check(fresh, "a page that does not exist")
