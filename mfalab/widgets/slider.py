@@ -76,7 +76,7 @@ export default { render };
 _CSS = """
 .mfalab-slider { display: flex; align-items: center; gap: 8px; margin: 2px 0; }
 .mfalab-slider label { flex: 0 0 auto; text-align: right; }
-.mfalab-slider input[type="range"] { flex: 1 1 auto; min-width: 120px; accent-color: #1a5fb4; }
+.mfalab-slider input[type="range"] { flex: 1 1 auto; min-width: 200px; accent-color: #1a5fb4; }
 .mfalab-slider input[type="number"] { width: 5.5em; font: inherit; }
 """
 
