@@ -96,9 +96,9 @@ def test_no_passkey_for_another_rp_id():
     """A phishing page that asks for its own RP ID gets nothing: the key is scoped."""
     key = VirtualPasskey()
     key.create(creation())
-    with pytest.raises(errors.PasskeyUnavailable, match="no passkey for 'evil.localhost'"):
+    with pytest.raises(errors.PasskeyUnavailable, match=r"no passkey for 'evil\.localhost'"):
         key.get(request("evil.localhost"), origin="http://evil.localhost:5001")
-    with pytest.raises(errors.PasskeyUnavailable, match="no passkey for 'evil.localhost'"):
+    with pytest.raises(errors.PasskeyUnavailable, match=r"no passkey for 'evil\.localhost'"):
         key.get(request(None), origin="http://evil.localhost:5001")  # default: the page's host
 
 
