@@ -8,6 +8,8 @@ PIP    := $(BIN)/python -m pip install --quiet --constraint constraints.txt
 NOTEBOOKS := $(wildcard notebooks/*.ipynb)
 
 CHROMIUM := /usr/bin/chromium
+OATHTOOL := /usr/bin/oathtool
+RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: lab test bench lint typecheck security unit notebooks binder browser screenshots clean
@@ -45,7 +47,7 @@ typecheck: $(VENV)/.test-installed
 security: $(VENV)/.test-installed
 	$(BIN)/bandit --quiet --configfile pyproject.toml --recursive mfalab
 
-unit: $(VENV)/.test-installed
+unit: $(VENV)/.test-installed $(OATHTOOL) $(RSVG_CONVERT)
 	$(BIN)/pytest --doctest-modules mfalab tests README.md \
 		--ignore=tests/binder --ignore=tests/browser
 
@@ -58,6 +60,18 @@ $(CHROMIUM):
 	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji || \
 		($(SUDO) apt-get update && \
 		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium fonts-noto-color-emoji)
+
+# Independent implementations for the interoperability tests (tests/test_interop.py):
+# the OATH Toolkit computes codes, librsvg rasterises the QR code's SVG.
+$(OATHTOOL):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y oathtool || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y oathtool)
+
+$(RSVG_CONVERT):
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y librsvg2-bin || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y librsvg2-bin)
 
 # Screenshots change at every run (codes, clocks): tests write them to build/;
 # `make screenshots` refreshes the README's in docs/screenshots/ on purpose.

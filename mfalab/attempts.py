@@ -52,6 +52,7 @@ class Attempt:
         self.key = key  # the throttle's key: the account name, or a pseudonym
         self.account = account  # the audit trail's key
         self.outbox: list[AuditEvent] = []
+        self.state = Throttle()  # as read inside this attempt's transaction
 
     def audit(self, event: Event, detail: str = "") -> None:
         """Record an event; a security event is also notified after the commit."""
@@ -67,11 +68,12 @@ class Attempt:
         """
         if self.kind is not None:
             store, now = self._work.store, self._work.now()
-            before = store.get_throttle(self.kind, self.key)
+            before = self.state
             after = throttle.after_failure(
                 before, now, can_disable=self.kind is ThrottleKind.FACTOR
             )
             store.set_throttle(self.kind, self.key, after)
+            self.state = after
             count = f"{self.kind} failure {after.failures} in a row"
             self.audit(event, f"{detail}; {count}" if detail else count)
             if after.locked_until > before.locked_until:
@@ -90,10 +92,9 @@ class Attempt:
 
     def succeed(self) -> None:
         """A success resets the count of consecutive failures (§3.2.2)."""
-        if self.kind is not None:
-            store = self._work.store
-            if store.get_throttle(self.kind, self.key).failures:
-                store.set_throttle(self.kind, self.key, Throttle())
+        if self.kind is not None and self.state.failures:
+            self.state = Throttle()
+            self._work.store.set_throttle(self.kind, self.key, self.state)
 
 
 class UnitOfWork:
@@ -110,9 +111,11 @@ class UnitOfWork:
         """The injected clock's time, in unix seconds."""
         return float(self.clock.now())
 
-    def lock_refusal(self, kind: ThrottleKind, key: str, account: str) -> AuthError | None:
+    def lock_refusal(
+        self, kind: ThrottleKind, key: str, account: str, state: Throttle | None = None
+    ) -> AuthError | None:
         """The refusal for a locked or disabled key, audited (merged) but not counted."""
-        state = self.store.get_throttle(kind, key)
+        state = self.store.get_throttle(kind, key) if state is None else state
         if state.disabled:
             self.store.add_audit(account, self.now(), Event.REFUSED_WHILE_DISABLED, str(kind),
                                  merge_repeat=True)
@@ -152,7 +155,8 @@ class UnitOfWork:
         with self.store.transaction():
             try:
                 if kind is not None:
-                    locked = self.lock_refusal(kind, key, attempt.account)
+                    attempt.state = self.store.get_throttle(kind, key)
+                    locked = self.lock_refusal(kind, key, attempt.account, attempt.state)
                     if locked is not None:
                         raise _Refusal(locked)
                 yield attempt

@@ -183,7 +183,7 @@ def harden_runtime(encoded: str, profile: Parameters = DEFAULT_PROFILE) -> None:
                                                                      old.time_cost)
     if missing <= 0:
         return
-    passes = max(1, missing // profile.memory_cost)
+    passes = profile.time_cost  # the current profile's shape, with the memory that is missing
     memory = max(8 * profile.parallelism, missing // passes)
     argon2.low_level.hash_secret_raw(
         secrets.token_bytes(16), secrets.token_bytes(16), time_cost=passes,

@@ -13,6 +13,14 @@ from mfalab import AuthService, Challenge, FrozenClock, UserStore, VirtualAuthen
 PASSWORD = "violet anchor tundra 58"
 START = 1_700_000_000  # 2023-11-14T22:13:20Z, the middle of a 30 s step (step 56666666)
 RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # RFC 4226's key "12345678901234567890"
+DIGESTS = ("sha1", "sha256", "sha512")
+#: Every (digits, digest, period) the service is tested with end to end.
+OTP_SETTINGS = [
+    pytest.param(digits, digest, period, id=f"{digits}-digits-{digest}-{period}s")
+    for digits in (6, 7, 8)
+    for digest in DIGESTS
+    for period in (30, 60)
+]
 
 
 @pytest.fixture(autouse=True)

@@ -127,3 +127,9 @@ def test_a_failing_notify_callback_does_not_undo_the_login(clock: FrozenClock):
     assert len(codes) == 10 and auth.status("alice").enrolled
     assert any("notify callback failed" in str(w.message) for w in caught)
     assert "notification_failed" in [e.event for e in auth.audit_log("alice")]
+
+
+@pytest.mark.parametrize("path", ["a\x00b.db", "\x00", "dir/\x00/users.db"])
+def test_a_nul_in_a_database_path_is_an_invalid_setting(path: str):
+    with pytest.raises(errors.InvalidSetting):
+        UserStore(path)

@@ -123,3 +123,39 @@ def test_estimate_uses_only_the_first_72_characters_for_feedback():
 
 def test_a_context_word_given_twice_is_one_reason():
     assert len(passwords.check("alice-wonder", context=("alice-wonder", "Alice-Wonder"))) == 1
+
+
+CONTEXT = ("alice", "MFA Lab")
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["alice12345", "Alice2024!", "MFA Lab 2024", "mfalab!!!!", "ALICE-alice-99",
+     "2024 Alice #1", "alice.mfalab.7"],
+)
+def test_derivatives_of_the_username_and_issuer_are_refused(password: str):
+    """NIST SP 800-63B-4 §3.1.1.2: the username "and derivatives thereof"."""
+    reasons = passwords.check(password, context=CONTEXT)
+    assert any("digits or punctuation added" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["alice in violet tundra", "malice aforethought 9", "violet anchor tundra 58",
+     "labrador retriever 4"],
+)
+def test_a_context_word_inside_a_real_passphrase_is_fine(password: str):
+    assert passwords.check(password, context=CONTEXT) == []
+
+
+@pytest.mark.parametrize("password", ["aaaaaaaa", "........", "11111111111", "ßßßßßßßß"])
+def test_one_repeated_character_gets_a_reason(password: str):
+    reasons = passwords.check(password)
+    assert any("one character repeated" in r for r in reasons), reasons
+
+
+@pytest.mark.parametrize("context", [None, 42, "alice", b"alice"])
+def test_a_context_that_is_not_a_list_of_words_is_an_invalid_input(context: object):
+    """A clear mfalab error, never a bare TypeError (and a string is not split into letters)."""
+    with pytest.raises(errors.InvalidInput):
+        passwords.check("violet anchor tundra 58", context=context)  # type: ignore[arg-type]

@@ -38,3 +38,15 @@ def test_hash_matches_only_its_own_code():
     assert all(h.startswith("$argon2id$") for h in hashes)
     assert recovery.matching_index(codes[1].lower(), hashes) == 1
     assert recovery.matching_index(recovery.generate(1)[0], hashes) is None
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["ABCD-EFGH-JKMN-PQſſ", "ABCD-EFGH-JKMN-PQRı", "ABCD-EFGH-JKMN-PQß", "ABCD-EFGH-JKMN-PQRﬆ",
+     "ABCD-EFGH-JKMN-PQRＳ"],
+    ids=["long-s", "dotless-i", "sharp-s", "ligature-st", "fullwidth-s"],
+)
+def test_unicode_that_upper_cases_to_ascii_is_refused(typed: str):
+    """ASCII is checked before case mapping: 'ſ'.upper() == 'S' must not pass as S."""
+    with pytest.raises(errors.InvalidCode, match="letters A–Z"):
+        recovery.normalize(typed)

@@ -22,6 +22,7 @@ lives in the service and the modules it uses.
 
 from __future__ import annotations
 
+import importlib
 import os
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -331,13 +332,17 @@ class UserStore:
         raise NotImplementedError
 
 
+#: Backends by name, loaded when first asked for (PostgreSQL needs the `postgres` extra).
+BACKENDS = {
+    "sqlite": "mfalab.store.sqlite:SQLiteStore",
+    "postgres": "mfalab.store.postgres:PostgresStore",
+}
+
+
 def backend_for(location: object) -> type[UserStore]:
     """The store class for a location: PostgreSQL for a `postgresql://` URL, else SQLite."""
-    if isinstance(location, str) and location.startswith(POSTGRES_SCHEMES):
-        from .postgres import PostgresStore  # type: ignore[import-not-found, unused-ignore]
-
-        backend: type[UserStore] = PostgresStore
-        return backend
-    from .sqlite import SQLiteStore
-
-    return SQLiteStore
+    name = "postgres" if isinstance(location, str) and location.startswith(POSTGRES_SCHEMES) \
+        else "sqlite"
+    module, _, attribute = BACKENDS[name].partition(":")
+    backend: type[UserStore] = getattr(importlib.import_module(module), attribute)
+    return backend

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -77,7 +78,19 @@ ACCIDENTS = {
     "env-other-key-unpadded": (_env(new_key_text().rstrip("=")), "cannot be decrypted"),
     "env-too-long": (_env(base64.urlsafe_b64encode(b"k" * 48).decode()), "32 bytes"),
     "env-not-base64": (_env("%%%%"), "base64"),
+    "env-empty": (_env(""), "set but empty"),
+    "env-blank": (_env("  \n"), "set but empty"),
 }
+
+
+def _drop_key_check(db: Path) -> None:
+    """Delete the key-check row of a database that holds seeds (and give it another key)."""
+    conn = sqlite3.connect(db)
+    with conn:
+        conn.execute("DELETE FROM meta WHERE name = 'key_check'")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    db.with_suffix(".key").write_text(new_key_text())
 
 
 @pytest.mark.parametrize("accident", sorted(ACCIDENTS))
@@ -113,3 +126,46 @@ def test_a_database_without_seeds_may_get_a_new_key(db_path: Path):
     db_path.with_suffix(".key").unlink()
     UserStore(db_path).close()
     assert db_path.with_suffix(".key").exists()
+
+
+@pytest.mark.parametrize("value", ["", "   ", "\t\n"])
+def test_an_empty_mfalab_key_never_falls_back_to_a_new_key_file(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch, value: str
+):
+    """MFALAB_KEY set but blank is a mistake to report, not a reason to make a key file."""
+    monkeypatch.setenv("MFALAB_KEY", value)
+    with pytest.raises(errors.KeyProblem, match="set but empty"):
+        UserStore(db_path)
+    assert not db_path.with_suffix(".key").exists()
+    with pytest.raises(errors.KeyProblem, match="set but empty"):
+        UserStore(":memory:")
+
+
+def test_the_key_file_and_its_folder_are_fsynced_before_any_seed_uses_it(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """After a power cut the database must never hold seeds whose key file is gone."""
+    synced: list[str] = []
+    real_fsync = os.fsync
+
+    def recording_fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", recording_fsync)
+    store = UserStore(db_path)
+    store.close()
+    key = db_path.with_suffix(".key")
+    assert str(key.resolve()) in synced, synced
+    assert str(db_path.parent.resolve()) in synced, synced
+    assert synced.index(str(key.resolve())) < synced.index(str(db_path.parent.resolve()))
+
+
+def test_seeds_without_a_key_check_row_refuse_any_key_and_change_nothing(seeded: Path):
+    """Without the key-check row a wrong key could not be told from the right one: refuse,
+    rather than accept it and re-key the database."""
+    _drop_key_check(seeded)
+    before = _fingerprint(seeded)
+    with pytest.raises(errors.KeyProblem, match="no key check"):
+        UserStore(seeded)
+    assert _fingerprint(seeded) == before
