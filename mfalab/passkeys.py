@@ -322,9 +322,9 @@ def verify_assertion(
             IndexError) as refused:
         reason = _reason_of(str(refused))
         raise PasskeyRefused(
-            "The passkey's signature does not check out: this answer was not made by the "
-            f"registered passkey ({reason}).", "signature" if reason == "malformed" else reason
-        ) from None
+            "The passkey's signature does not check out: this answer was not signed by the "
+            "registered passkey, or it was changed after signing.",
+            "signature" if reason == "malformed" else reason, str(refused)[:80]) from None
 
 
 def counter_regressed(stored: int, new: int) -> bool:

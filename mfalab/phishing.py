@@ -28,7 +28,14 @@ from .errors import AuthError, InvalidInput
 from .models import Challenge, Session
 from .service import AuthService
 
-__all__ = ["PHISHING_ORIGIN", "RelayPage", "RelayResult", "SignedData", "read_assertion"]
+__all__ = [
+    "PHISHING_ORIGIN",
+    "RelayPage",
+    "RelayResult",
+    "SignedData",
+    "read_assertion",
+    "rewrite_origin",
+]
 
 PHISHING_ORIGIN = "http://evil.localhost:5001"
 
@@ -133,6 +140,24 @@ class SignedData:
         """Whether the RP ID hash is the SHA-256 of `rp_id`."""
         return self.rp_id_hash == hashlib.sha256(rp_id.encode()).hexdigest()
 
+    def describe(self, rp_id: str = "localhost") -> str:
+        """The signed data as a few lines for people (the random challenge summarized)."""
+        client = self.client_data
+        challenge = str(client.get("challenge", ""))
+        matches = "the SHA-256 of" if self.is_for(rp_id) else "NOT the SHA-256 of"
+        return "\n".join([
+            "clientDataJSON — written by the browser:",
+            f"  type       {client.get('type')}",
+            f"  challenge  {len(challenge)} characters: the random bytes the server sent",
+            f"  origin     {client.get('origin')}",
+            f"authenticatorData — written by the authenticator, {len(self.authenticator_data)}"
+            " bytes:",
+            f"  bytes 0–31   RP ID hash {self.rp_id_hash[:16]}… ({matches} {rp_id!r})",
+            f"  byte 32      flags 0x{self.authenticator_data[32]:02x}: {', '.join(self.flags)}",
+            f"  bytes 33–36  signature counter {self.sign_count}",
+            "signature — ECDSA P-256 over authenticatorData ‖ SHA-256(clientDataJSON)",
+        ])
+
 
 _FLAG_NAMES = ((0x01, "UP user present"), (0x04, "UV user verified"),
                (0x08, "BE backup eligible"), (0x10, "BS backed up"),
@@ -162,3 +187,15 @@ def read_assertion(assertion: dict[str, Any]) -> SignedData:
     flags = tuple(name for bit, name in _FLAG_NAMES if data[32] & bit)
     return SignedData(raw_client.decode("utf-8", "replace"), client, data, data[:32].hex(),
                       flags, int.from_bytes(data[33:37], "big"))
+
+
+def rewrite_origin(assertion: dict[str, Any], origin: str) -> dict[str, Any]:
+    """The attacker's edit: a copy of the answer whose clientDataJSON names `origin`.
+
+    The signature still covers the original bytes, so the edit breaks it (WebAuthn §7.2
+    step 20: the signature is over authenticatorData and the hash of clientDataJSON).
+    """
+    data = read_assertion(assertion)
+    edited = json.dumps({**data.client_data, "origin": origin}, separators=(",", ":"))
+    encoded = base64.urlsafe_b64encode(edited.encode()).decode().rstrip("=")
+    return {**assertion, "response": {**assertion["response"], "clientDataJSON": encoded}}

@@ -8,7 +8,7 @@ import pytest
 
 from mfalab import AuditEvent, FrozenClock, UserStore, VirtualPasskey, errors
 from mfalab.events import Event
-from mfalab.phishing import PHISHING_ORIGIN, RelayPage, read_assertion
+from mfalab.phishing import PHISHING_ORIGIN, RelayPage, read_assertion, rewrite_origin
 
 from .conftest import PASSWORD, Account, enroll, make_auth
 
@@ -130,3 +130,25 @@ def test_relay_steps_need_a_password_first(victim: Account):
 def test_read_assertion_refuses_what_is_not_an_answer(bad: object):
     with pytest.raises(errors.InvalidInput):
         read_assertion(bad)  # type: ignore[arg-type]
+
+
+def test_rewriting_the_origin_breaks_the_signature(victim: Account, key: VirtualPasskey):
+    """The attacker cannot just edit clientDataJSON back to the real origin."""
+    page = RelayPage(victim.auth)
+    page.enter_password("alice", PASSWORD)
+    answer = key.get(page.passkey_options(), origin=page.origin)
+    edited = rewrite_origin(answer, "http://localhost:5000")
+    assert read_assertion(edited).client_data["origin"] == "http://localhost:5000"
+    result = page.enter_passkey(edited)
+    assert isinstance(result.refusal, errors.PasskeyRefused)
+    assert result.refusal.reason == "signature"
+
+
+def test_describe_names_the_origin_and_the_rp_id_hash(victim: Account, key: VirtualPasskey):
+    challenge = victim.auth.login("alice", PASSWORD)
+    text = read_assertion(key.get(victim.auth.begin_passkey_login(challenge),
+                                  origin=PHISHING_ORIGIN)).describe()
+    assert f"origin     {PHISHING_ORIGIN}" in text
+    assert "(the SHA-256 of 'localhost')" in text and "signature counter 1" in text
+    assert "NOT the SHA-256 of 'evil.localhost'" in read_assertion(
+        key.get(victim.auth.begin_passkey_login(challenge))).describe("evil.localhost")
