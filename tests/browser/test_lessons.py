@@ -75,11 +75,12 @@ def _menu(page: Page, menu: str, item: str) -> None:
     page.locator(".lm-Menu-itemLabel", has_text=re.compile(f"^{re.escape(item)}$")).click()
 
 
-def run_lesson(page: Page, lab: Server, notebook: str) -> None:
+def run_lesson(page: Page, lab: Server, notebook: str, *, widgets: bool = True) -> None:
     """Open `notebook` in JupyterLab, clear its outputs, Run All, wait for every cell.
 
     Then check: every error output belongs to a cell tagged `raises-exception` (and each
-    such cell did raise), and no widget failed to display.
+    such cell did raise), and no widget failed to display. `widgets=False` is for a lesson
+    that has none yet (08): then it must display none.
     """
     # Any dialog (a kernel choice, say) is accepted whenever it shows up.
     page.add_locator_handler(
@@ -118,7 +119,7 @@ def run_lesson(page: Page, lab: Server, notebook: str) -> None:
     assert not not_run, f"{notebook}: code cells left unrun (numbered among code cells): {not_run}"
     # Every cell that displays a widget (in the committed notebook) renders it in the page.
     widget_cells = _cells_with_output(notebook, WIDGET_VIEW)
-    assert widget_cells, f"{notebook} displays no widget"
+    assert bool(widget_cells) == widgets, f"{notebook} widgets: {widget_cells}"
     for i in widget_cells:
         expect(cells.nth(i).locator(".jp-OutputArea .jupyter-widgets").first).to_be_visible()
     expect(page.locator(".jp-Notebook")).not_to_contain_text("Error displaying widget")
@@ -347,6 +348,21 @@ def test_lesson_06_login_app(lab: Server, page: Page, screenshots: Path) -> None
     expect(app.locator("ol li")).to_have_count(10)
     expect(app).to_contain_text("erin: second factor on · recovery codes left: 10")
     screenshot(page, app, screenshots / "lesson-06.png")
+
+
+def test_lesson_08_phishing_and_passkeys(lab: Server, page: Page, screenshots: Path) -> None:
+    """The relay wins against the code and fails against the passkey, in the page itself."""
+    run_lesson(page, lab, "08_phishing_and_passkeys.ipynb", widgets=False)
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    expect(notebook).to_contain_text("The relay won: the attacker holds a session for 'alice'")
+    expect(notebook).to_contain_text("CodeReused: That code was already used")
+    refused = page.locator(".jp-OutputArea-output", has_text="made for the page at "
+                           "'http://evil.localhost:5001', not for this site").first
+    expect(refused).to_be_visible()
+    expect(notebook).to_contain_text("origin     http://evil.localhost:5001")
+    expect(notebook).to_contain_text("passkey_clone_warning  counter: 5 after 5")
+    expect(notebook).to_contain_text("Not answered yet: set answer_1")
+    screenshot(page, refused, screenshots / "lesson-08.png")
 
 
 @pytest.mark.parametrize("notebook", sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb")))
