@@ -577,3 +577,21 @@ def test_https_origins_on_the_rp_id_and_its_subdomains_are_accepted(clock: Froze
     auth = make_auth(UserStore(":memory:"), clock, rp_id="example.org",
                      origins=("https://example.org", "https://login.example.org:8443"))
     assert auth.origins == ("https://example.org", "https://login.example.org:8443")
+
+
+def test_threads_racing_one_passkey_answer_exactly_one_wins(db_path: Path, clock: FrozenClock):
+    """Single use under concurrency: the WebAuthn challenge ends by one compare-and-set."""
+    from .test_concurrency import _race
+
+    with UserStore(db_path) as store:
+        lab = Lab(make_auth(store, clock), clock, [])
+        lab.register()
+        challenge = lab.auth.login("alice", PASSWORD)
+        answer = lab.key.get(lab.auth.begin_passkey_login(challenge))
+        services = [make_auth(UserStore(db_path), clock) for _ in range(8)]
+        results = _race([(lambda s=s: s.verify_passkey(challenge, answer)) for s in services])
+    winners = [r for r in results if isinstance(r, Session)]
+    assert len(winners) == 1, results
+    assert all(isinstance(r, (errors.PasskeyRefused, errors.ChallengeExpired))
+               for r in results if r is not winners[0])
+    assert "database is locked" not in repr(results)
