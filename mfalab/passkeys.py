@@ -244,8 +244,8 @@ def _shown(text: str) -> str:
 
 def _check_origin_and_rp(credential: dict[str, Any], data_field: str, rp_id: str,
                          origins: Sequence[str]) -> None:
-    """The checks a phishing page fails, made first so the refusal names them (§7.2 steps
-    13 and 15): the origin the browser saw, and the RP ID the authenticator signed for."""
+    """The checks a phishing page fails, made first so the refusal names them (WebAuthn
+    §7.2): the origin the browser saw, and the RP ID the authenticator signed for."""
     response = credential["response"]
     try:
         client = parse_client_data_json(_b64(response.get("clientDataJSON"), "clientDataJSON"))
@@ -256,6 +256,10 @@ def _check_origin_and_rp(credential: dict[str, Any], data_field: str, rp_id: str
             f"This passkey answer was made for the page at {_shown(str(client.origin))}, not "
             "for this site: the browser writes the page's origin into what the passkey "
             "signs. Was it a look-alike page?", "origin", _shown(str(client.origin)))
+    if client.cross_origin:
+        raise PasskeyRefused(
+            "This passkey answer was made inside a frame on another site's page: this site "
+            "is never framed (crossOrigin, WebAuthn §7.2).", "origin", "cross-origin frame")
     data = _b64(response.get(data_field), data_field)
     if data_field == "attestationObject":
         return  # the RP ID hash inside is checked by the library, below
@@ -328,8 +332,8 @@ def verify_assertion(
 
 
 def counter_regressed(stored: int, new: int) -> bool:
-    """WebAuthn §7.2 step 22 and §6.1.1: a counter that did not grow (when either is
-    nonzero) signals a possibly cloned authenticator."""
+    """WebAuthn §7.2 (the signature counter) and §6.1.1: a counter that did not grow
+    (when either is nonzero) signals a possibly cloned authenticator."""
     return (stored != 0 or new != 0) and new <= stored
 
 

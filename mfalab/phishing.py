@@ -192,8 +192,8 @@ def read_assertion(assertion: dict[str, Any]) -> SignedData:
 def rewrite_origin(assertion: dict[str, Any], origin: str) -> dict[str, Any]:
     """The attacker's edit: a copy of the answer whose clientDataJSON names `origin`.
 
-    The signature still covers the original bytes, so the edit breaks it (WebAuthn §7.2
-    step 20: the signature is over authenticatorData and the hash of clientDataJSON).
+    The signature still covers the original bytes, so the edit breaks it (WebAuthn §7.2:
+    the signature is over authenticatorData and the hash of clientDataJSON).
     """
     data = read_assertion(assertion)
     edited = json.dumps({**data.client_data, "origin": origin}, separators=(",", ":"))

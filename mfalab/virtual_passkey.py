@@ -157,7 +157,7 @@ class VirtualPasskey:
                            "crossOrigin": False}, separators=(",", ":")).encode()
 
     def _page(self, origin: str | None, rp_id: object) -> tuple[str, str]:
-        """The browser's checks (§5.1.3 step 8, §5.1.4 step 7): the origin, and an RP ID
+        """The browser's checks (§5.1.3, §5.1.4): the origin, and an RP ID
         that is the page's host or a parent domain of it."""
         page, host = _check_origin(self.origin if origin is None else origin)
         rp = host if rp_id is None else rp_id

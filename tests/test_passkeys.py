@@ -300,6 +300,29 @@ def test_an_answer_from_another_origin_is_refused_audited_and_counted(registered
     assert registered.auth.status("alice").failures == 1
 
 
+def test_an_answer_made_inside_a_cross_origin_frame_is_refused(registered: Lab):
+    """clientDataJSON's crossOrigin: the site is never framed, so such an answer is refused."""
+    challenge = registered.auth.login("alice", PASSWORD)
+    answer = registered.key.get(registered.auth.begin_passkey_login(challenge))
+    client = json.loads(base64.urlsafe_b64decode(answer["response"]["clientDataJSON"] + "=="))
+    framed = json.dumps({**client, "crossOrigin": True}).encode()
+    answer["response"]["clientDataJSON"] = base64.urlsafe_b64encode(framed).decode()
+    with pytest.raises(errors.PasskeyRefused, match="inside a frame") as refused:
+        registered.auth.verify_passkey(challenge, answer)
+    assert refused.value.detail == "cross-origin frame"
+
+
+def test_malformed_registration_answers_are_refused_clearly(lab: Lab):
+    session = lab.session()
+    lab.auth.begin_passkey_registration(session)
+    for bad in (None, "{}", {"response": {}}, {"rawId": "AA", "response": {
+            "clientDataJSON": "e30", "attestationObject": "AA"}}):
+        with pytest.raises(errors.PasskeyRefused) as refused:
+            lab.auth.finish_passkey_registration(session, bad)
+        assert refused.value.reason == "malformed", bad
+    assert lab.auth.store.passkeys("alice") == []
+
+
 def test_an_answer_signed_for_another_rp_id_is_refused(registered: Lab):
     """The RP ID hash in authenticatorData must be the configured RP ID's, even when the
     origin is one the site accepts."""

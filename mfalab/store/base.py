@@ -10,8 +10,8 @@
   compare-and-set that exactly one of many concurrent callers wins (RFC 6238 §5.2: a code
   is accepted at most once);
 - a passkey's signature counter is advanced by one compare-and-set (WebAuthn Level 3
-  §7.2 step 22), and a WebAuthn challenge is ended by one, so each is used at most once;
-  passkeys are stored as public keys only (nothing secret at rest);
+  §7.2, the signature counter), and a WebAuthn challenge is ended by one, so each is
+  used at most once; passkeys are stored as public keys only (nothing secret at rest);
 - seeds are stored encrypted (`crypto.SeedCipher`, key from `keys`), names that are not
   accounts only as a keyed pseudonym;
 - queries are parameterized, always.

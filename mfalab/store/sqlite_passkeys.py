@@ -3,8 +3,8 @@
 A part of `SQLiteStore` (a base class sharing its connection). Credential IDs are UNIQUE
 in the schema, so a second registration of one ID is refused by the database itself; the
 signature counter moves by one compare-and-set `UPDATE … WHERE sign_count < ?` (WebAuthn
-Level 3 §7.2 step 22), and a WebAuthn challenge ends by one `UPDATE … WHERE ended = 0`,
-so of many concurrent callers exactly one wins each.
+Level 3 §7.2, the signature counter), and a WebAuthn challenge ends by one
+`UPDATE … WHERE ended = 0`, so of many concurrent callers exactly one wins each.
 """
 
 from __future__ import annotations
