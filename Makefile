@@ -1,5 +1,7 @@
 # mfalab: `make lab` opens the lessons, `make test` runs every check.
 # Both set up .venv first (Python >= 3.10), through one constraints file of tested versions.
+# Also: `make app` (the login app in Voila), `make demo` (the login in a terminal),
+# `make execute` (re-run the lessons and strip widget state before committing them).
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +14,8 @@ OATHTOOL := /usr/bin/oathtool
 RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab test bench lint typecheck security unit notebooks binder browser screenshots clean
+.PHONY: lab app demo execute test bench lint typecheck security unit notebooks binder browser \
+	screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,12 +29,36 @@ $(VENV)/.test-installed: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) --editable '.[test]'
 	touch $@ $(VENV)/.lab-installed
 
+# Extra JupyterLab options, e.g. headless or on a remote machine:
+#   make lab LAB_ARGS="--no-browser --ip 0.0.0.0 --port 8888"
 LAB_ARGS ?=
 # JupyterLab refuses to start as root (containers, CI) unless told it may.
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
+# No news toast over the lessons: JupyterLab fetches no announcements.
+NO_NEWS := --LabApp.news_url=None
 
 lab: $(VENV)/.lab-installed
-	$(BIN)/jupyter lab $(AS_ROOT) $(LAB_ARGS) notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(AS_ROOT) $(NO_NEWS) $(LAB_ARGS) notebooks/00_start_here.ipynb
+
+# The complete login as an app, in Voila (extra options in APP_ARGS, e.g. --no-browser).
+APP_ARGS ?=
+app: $(VENV)/.lab-installed
+	$(BIN)/voila $(APP_ARGS) notebooks/app.ipynb
+
+# The whole login in a terminal; `make demo DEMO_ARGS=--virtual` answers with the simulated phone.
+DEMO_ARGS ?=
+demo: $(VENV)/.lab-installed
+	$(BIN)/python -m mfalab demo $(DEMO_ARGS)
+
+# Re-execute lessons top to bottom in a fresh kernel, save their outputs, strip widget
+# state (it would hold QR codes and recovery codes). One lesson: make execute NOTEBOOKS=...
+execute: $(VENV)/.test-installed
+ifneq ($(NOTEBOOKS),)
+	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+		--ExecutePreprocessor.timeout=300 --ExecutePreprocessor.store_widget_state=False \
+		$(NOTEBOOKS)
+	$(BIN)/python notebooks/_tools/clean.py $(NOTEBOOKS)
+endif
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py

@@ -2,4 +2,4 @@
 import base64
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-answer = base64.b32decode(SECRET)  # b"12345678901234567890": 20 bytes, 160 bits
+answer_1 = base64.b32decode(SECRET)  # b"12345678901234567890": 20 bytes, 160 bits

@@ -5,4 +5,4 @@ SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 at = 1_700_000_000
 honouring = otp.totp(SECRET, at, digits=8, period=60, digest="sha256")
 ignoring = otp.totp(SECRET, at)  # SHA1, 6 digits, 30 s: the defaults
-answer = (honouring, ignoring)
+answer_2 = (honouring, ignoring)

@@ -2,5 +2,4 @@
 def truncate(mac: bytes, digits: int = 6) -> str:
     offset = mac[-1] & 0x0F  # the low 4 bits of the LAST byte (not mac[19]: SHA-256 is longer)
     integer = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF  # 31 bits
-    answer = str(integer % 10**digits).zfill(digits)  # keep leading zeros: "012345"
-    return answer
+    return str(integer % 10**digits).zfill(digits)  # keep leading zeros: "000152"

@@ -3,5 +3,6 @@ from mfalab import FrozenClock, otp
 
 KEY = b"12345678901234567890"
 when = FrozenClock("2024-02-29T12:00:00Z").now()
-T = int(when // 30)  # whole 30-second steps since 1970
-answer = (T, otp.hotp(KEY, T))
+T = int(when // 30)  # whole 30-second steps since 1970; a counter is an int
+answer_2 = (T, otp.hotp(KEY, T))
+print(answer_2)

@@ -1,5 +1,5 @@
 # Exercise 2: with window=0, a person who needs 8 s to type fails when they read
-# the code in the last 8 s of its step: 8 of every 30 seconds, about 27 %.
+# the code in the last 8 s of its step: 8 of every 30 seconds, a fraction of about 0.27.
 from mfalab import otp
 
 SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
@@ -11,5 +11,5 @@ for s in range(30):  # the second of the step at which the code is read
     code = otp.totp(SECRET, step_start + s)
     if otp.verify(SECRET, code, step_start + s + 8, window=0) is None:
         fails += 1
-answer = fails / 30
-print(f"{fails} of 30 reading seconds fail: {answer:.0%}")
+answer_2 = fails / 30  # a fraction between 0 and 1, not a percent
+print(f"{fails} of 30 reading seconds fail: {answer_2:.2f}")

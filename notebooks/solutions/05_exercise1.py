@@ -4,11 +4,11 @@
 from mfalab import errors, otp
 
 candidates = ["123456", "123 456", " 123456", "１２３４５６", "١٢٣٤٥٦", "123456\n", "12345", "+12345", "1234567"]
-answer = set()
+answer_1 = set()
 for text in candidates:
     try:
         otp.normalize_code(text)
     except errors.InvalidCode:
         continue
-    answer.add(text)
-print(answer)
+    answer_1.add(text)
+print(answer_1)

@@ -1,15 +1,16 @@
-"""Lesson 08's graders: not answered, wrong in the usual ways, and the solutions pass."""
+"""Lesson 08's graders, on the lesson's own scene: the usual mistakes, and the solutions."""
 
 from __future__ import annotations
 
 import json
+import runpy
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mfalab import Session
-from mfalab.passkey_exercises import check
+from mfalab.exercises import check
 
 ROOT = Path(__file__).resolve().parent.parent
 LESSON = ROOT / "notebooks" / "08_phishing_and_passkeys.ipynb"
@@ -37,10 +38,8 @@ def lesson() -> dict[str, Any]:
 
 
 def _solve(namespace: dict[str, Any], number: int) -> dict[str, Any]:
-    solved = dict(namespace)
-    source = (SOLUTIONS / f"08_exercise{number}.py").read_text(encoding="utf-8")
-    exec(compile(source, f"08_exercise{number}.py", "exec"), solved)  # noqa: S102
-    return solved
+    """What `%run -i solutions/08_exerciseN.py` leaves in the lesson's namespace."""
+    return runpy.run_path(str(SOLUTIONS / f"08_exercise{number}.py"), init_globals=namespace)
 
 
 def test_the_committed_lesson_is_not_answered_yet(lesson: dict[str, Any]):

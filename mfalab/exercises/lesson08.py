@@ -1,25 +1,23 @@
-"""Graders for lesson 08 · Phishing and passkeys: one-line checks, answers out of sight.
+"""Graders for lesson 08 · Phishing and passkeys.
 
-`check("08.1", globals())` finds the exercise's answer in the notebook's namespace and
-returns a `Feedback` sentence; an answer cell not run yet, or still `...`, is "not
-answered yet", never a traceback. The expected answers are computed here, from the
-notebook's own objects, so the check cell shows nothing to copy.
+The origin a passkey signed, read off its answer; a spare passkey, the lost one removed.
+`make_exhibit` makes exercise 08.1's evidence, on a page whose origin is the answer (so
+it is not in the notebook's source).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from .errors import AuthError
-from .models import Session
-from .phishing import read_assertion
-from .virtual_passkey import VirtualPasskey
+from ..errors import AuthError
+from ..models import Session
+from ..phishing import read_assertion
+from ..virtual_passkey import VirtualPasskey
+from ._core import Grade, grader
 
-__all__ = ["Feedback", "check", "make_exhibit"]
+__all__ = ["make_exhibit"]
 
-Grade = tuple[bool, str]
 _EXHIBIT_ORIGIN = "http://mfa-lab-help.localhost:8443"  # a look-alike, out of the learner's sight
 
 
@@ -29,23 +27,7 @@ def make_exhibit(key: VirtualPasskey, options: dict[str, Any]) -> dict[str, Any]
     return key.get(options, origin=_EXHIBIT_ORIGIN)
 
 
-@dataclass(frozen=True)
-class Feedback:
-    """What a check says: answered or not, right or not, and a sentence for the learner."""
-
-    exercise: str
-    answered: bool
-    correct: bool
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
-        """IPython shows the sentence itself, not the dataclass."""
-        printer.text(self.message)
-
-
+@grader("08.1", "answer_1", "set answer_1 to the origin in exhibit's clientDataJSON")
 def _origin_of_the_exhibit(answer: object, namespace: Mapping[str, object]) -> Grade:
     exhibit = namespace.get("exhibit")
     try:
@@ -78,6 +60,8 @@ def _events(auth: object, name: str) -> list[str]:
     return [str(e.event) for e in audit_log(name)] if callable(audit_log) else []
 
 
+@grader("08.2", "answer_2",
+        "give carol a spare passkey, remove the lost one, sign in, set answer_2")
 def _spare_passkey(answer: object, namespace: Mapping[str, object]) -> Grade:
     auth = namespace.get("carol_auth")
     if not isinstance(answer, Session) or answer.username != "carol":
@@ -105,27 +89,3 @@ def _spare_passkey(answer: object, namespace: Mapping[str, object]) -> Grade:
     return True, ("Right: a spare passkey, registered while the first still worked, is the "
                   "way back in — and removing the lost one (notified to carol) shuts out "
                   "whoever has it. Account recovery is the part passkeys do not solve alone.")
-
-
-_EXERCISES: dict[str, tuple[str, str, Callable[[object, Mapping[str, object]], Grade]]] = {
-    "08.1": ("answer_1", "set answer_1 to the origin in exhibit's clientDataJSON",
-             _origin_of_the_exhibit),
-    "08.2": ("answer_2", "give carol a spare passkey, remove the lost one, sign in, set "
-             "answer_2", _spare_passkey),
-}
-
-
-def check(exercise: str, namespace: Mapping[str, object]) -> Feedback:
-    """Grade `exercise` ("08.1" or "08.2") from a notebook's namespace (`globals()`).
-
-    Raises `LookupError` for an exercise this lesson does not have.
-    """
-    if exercise not in _EXERCISES:
-        raise LookupError(f"There is no exercise {exercise!r}; they are {sorted(_EXERCISES)}.")
-    name, to_do, grade = _EXERCISES[exercise]
-    answer = namespace.get(name, ...)
-    if answer is ...:
-        return Feedback(exercise, False, False,
-                        f"Not answered yet: {to_do}, run that cell, then this check.")
-    correct, message = grade(answer, namespace)
-    return Feedback(exercise, True, correct, message)
