@@ -15,7 +15,7 @@ RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: lab app demo execute test bench lint typecheck security unit notebooks binder browser \
-	screenshots clean
+	screenshots classroom clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,7 +63,7 @@ endif
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py
 
-test: lint typecheck security unit notebooks binder browser
+test: lint typecheck security unit notebooks binder browser classroom
 
 lint: $(VENV)/.test-installed
 	$(BIN)/ruff check mfalab tests bench $(wildcard notebooks)
@@ -76,7 +76,7 @@ security: $(VENV)/.test-installed
 
 unit: $(VENV)/.test-installed $(OATHTOOL) $(RSVG_CONVERT)
 	$(BIN)/pytest --doctest-modules mfalab tests README.md \
-		--ignore=tests/binder --ignore=tests/browser
+		--ignore=tests/binder --ignore=tests/browser --ignore=tests/classroom
 
 # What Binder installs (repo2docker dry run, a fresh venv from binder/requirements.txt).
 binder: $(VENV)/.test-installed
@@ -107,6 +107,40 @@ browser: $(VENV)/.test-installed $(CHROMIUM)
 
 screenshots: $(VENV)/.test-installed $(CHROMIUM)
 	MFALAB_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser
+
+# A class on a real JupyterHub (tests/classroom): the hub from .venv, the proxy from npm in
+# build/node/ (apt's nodejs and npm only when missing), students' servers from a user image
+# built the way the README tells an instructor (a fresh venv in build/classroom/image).
+NODE_DIR := build/node
+PROXY    := $(NODE_DIR)/node_modules/.bin/configurable-http-proxy
+IMAGE    := build/classroom/image
+PACKAGE_FILES := $(shell find mfalab -name '*.py' -o -name py.typed)
+
+$(VENV)/.classroom-installed: classroom/requirements.txt constraints.txt $(VENV)/.test-installed
+	$(PIP) --requirement classroom/requirements.txt
+	touch $@
+
+$(PROXY): classroom/package.json classroom/package-lock.json
+	command -v node >/dev/null && command -v npm >/dev/null || \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm || \
+		($(SUDO) apt-get update && \
+		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm)
+	mkdir -p $(NODE_DIR)
+	cp classroom/package.json classroom/package-lock.json $(NODE_DIR)/
+	cd $(NODE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
+$(IMAGE)/.installed: binder/requirements.txt classroom/requirements.txt constraints.txt \
+		pyproject.toml $(PACKAGE_FILES)
+	rm -rf $(IMAGE)
+	$(PYTHON) -m venv $(IMAGE)
+	$(IMAGE)/bin/python -m pip install --quiet --upgrade 'pip>=24'
+	$(IMAGE)/bin/python -m pip install --quiet \
+		--requirement binder/requirements.txt --requirement classroom/requirements.txt
+	touch $@
+
+classroom: $(VENV)/.classroom-installed $(PROXY) $(IMAGE)/.installed $(CHROMIUM)
+	$(BIN)/pytest tests/classroom
 
 notebooks: $(VENV)/.test-installed
 ifneq ($(NOTEBOOKS),)

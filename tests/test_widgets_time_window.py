@@ -111,6 +111,6 @@ def test_lesson_04_solutions_give_the_expected_answers(capsys: pytest.CaptureFix
     folder = Path(__file__).parent.parent / "notebooks" / "solutions"
     first = runpy.run_path(str(folder / "04_exercise1.py"))
     second = runpy.run_path(str(folder / "04_exercise2.py"))
-    assert first["answer"] == 3  # START − 100 s falls in step T−3
-    assert second["answer"] == pytest.approx(8 / 30)
+    assert first["answer_1"] == 3  # START − 100 s falls in step T−3
+    assert second["answer_2"] == pytest.approx(8 / 30)
     capsys.readouterr()
