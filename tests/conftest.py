@@ -29,6 +29,25 @@ def _no_key_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MFALAB_KEY", raising=False)
 
 
+@pytest.fixture(autouse=True)
+def _widget_callbacks_raise(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug in a widget's click or Enter handler fails the test.
+
+    ipywidgets runs handlers through a `CallbackDispatcher` that only logs what they raise
+    (in Jupyter it shows the traceback); in tests the exception must surface.
+    """
+    from ipywidgets.widgets.widget import CallbackDispatcher
+
+    def call_all(self: CallbackDispatcher, *args: object, **kwargs: object) -> object:
+        value = None
+        for callback in self.callbacks:
+            answer = callback(*args, **kwargs)
+            value = answer if answer is not None else value
+        return value
+
+    monkeypatch.setattr(CallbackDispatcher, "__call__", call_all)
+
+
 @pytest.fixture
 def clock() -> FrozenClock:
     return FrozenClock(START)

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mfalab import passwords, throttle
-from mfalab.widgets.attacks import (
-    BruteForceSimulator,
-    VerifierInspector,
-    fullwidth,
-    naive_readings,
-    simulate_guessing,
-    to_arabic_indic,
-)
+from mfalab import AuthService, FrozenClock, UserStore, lab, passwords, throttle
+from mfalab.errors import InvalidCode
+from mfalab.events import Check
+from mfalab.widgets import attacks
+from mfalab.widgets.attacks import BruteForceSimulator, VerifierInspector
+
+from .widget_support import FALLBACK, images, press_enter, text_of
 
 
 @pytest.fixture
@@ -25,21 +23,6 @@ def check(inspector: VerifierInspector, code: str) -> str:
     inspector.check_button.click()
     value: str = inspector.result.value
     return value
-
-
-def test_digit_twins_are_made_from_ascii_digits() -> None:
-    """fullwidth() and to_arabic_indic() change only the digits 0–9."""
-    assert fullwidth("081 804") == "０８１ ８０４"
-    assert to_arabic_indic("081804") == "٠٨١٨٠٤"
-
-
-def test_naive_readings_show_what_int_and_nfkc_make_of_twins() -> None:
-    """int() reads Arabic-Indic digits (losing the leading zero); NFKC folds fullwidth ones."""
-    readings = dict(naive_readings("٠٨١٨٠٤"))
-    assert readings["int(code)"] == "81804"
-    assert readings["code.isdigit()"] == "True"
-    assert dict(naive_readings("１２３４５６"))["NFKC, as pyotp does"] == "'123456'"
-    assert dict(naive_readings("abc"))["int(code)"].startswith("ValueError")
 
 
 def test_the_phones_code_passes_every_step(inspector: VerifierInspector) -> None:
@@ -140,36 +123,6 @@ def test_waiting_moves_the_frozen_clock_on(inspector: VerifierInspector) -> None
     assert "Signed in" in check(inspector, inspector.code.value)
 
 
-def test_a_guesser_is_stopped_by_the_cap_of_100() -> None:
-    """With the cap, 100 wrong guesses switch the factor off after about 3.7 days."""
-    report = simulate_guessing(30)
-    assert report.attempts == throttle.DISABLE_AFTER
-    assert report.disabled_at is not None
-    assert 3.7 < report.disabled_at / 86400 < 3.72
-    assert report.chance == pytest.approx(1 - (1 - 3e-6) ** 100)
-
-
-def test_without_the_cap_the_guesser_settles_at_one_guess_an_hour() -> None:
-    """Without the cap the lock tops out at one hour: about 24 guesses a day."""
-    report = simulate_guessing(10, cap=False)
-    assert report.disabled_at is None
-    assert 10 * 24 - 20 < report.attempts < 10 * 24 + 20
-
-
-def test_the_simulation_is_reproducible_and_reports_progress() -> None:
-    """The same seed gives the same run; progress goes from 0 to 1."""
-    seen: list[float] = []
-    first = simulate_guessing(2, progress=seen.append)
-    assert first == simulate_guessing(2)
-    assert seen[0] == 0 and seen[-1] == 1.0
-
-
-def test_the_simulation_refuses_nonsense_days() -> None:
-    """Days must be a positive number (up to ten years)."""
-    with pytest.raises(ValueError, match="days"):
-        simulate_guessing(0)
-
-
 def test_the_simulator_widget_runs_and_fills_its_bar() -> None:
     """Clicking Run fills the progress bar and shows the report and a plot."""
     simulator = BruteForceSimulator(days=5)
@@ -177,7 +130,7 @@ def test_the_simulator_widget_runs_and_fills_its_bar() -> None:
     assert simulator.progress.value == 1.0
     assert "100 attempts" in simulator.report.value
     assert "switched off" in simulator.report.value
-    assert bytes(simulator.picture.value).startswith(b"\x89PNG")
+    assert images(simulator.picture.value)[0][0].startswith(b"\x89PNG")
     assert repr(simulator) == "BruteForceSimulator(days=5, window=±1, cap=True)"
 
 
@@ -199,3 +152,98 @@ def test_lesson_05_solutions_give_the_expected_answers(capsys: pytest.CaptureFix
     assert first["answer_1"] == {"123456", "123 456", " 123456"}
     assert check("05.2", second).correct
     capsys.readouterr()
+
+
+
+def test_enter_in_the_code_field_checks_it(inspector: VerifierInspector) -> None:
+    inspector.phone_button.click()
+    press_enter(inspector.code)
+    assert "Signed in" in inspector.result.value
+
+
+def test_the_refused_step_comes_from_the_refusals_check(
+    inspector: VerifierInspector, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The row that refused is the one the error's `check` names (the audit log is not read
+    to find it): here a refusal that claims the replay check, with no audit row at all."""
+
+    def refuse(*_args: object) -> None:
+        raise InvalidCode("refused for the test", Check.REPLAY)
+
+    monkeypatch.setattr(inspector.auth, "verify", refuse)
+    text = text_of(check(inspector, "123456"))
+    assert "✅ passed Throttle" in text and "✅ passed Shape" in text
+    assert "✅ passed Window" in text
+    assert "⛔ refused Replay (RFC 6238 §5.2) that time step was already used" in text
+    assert "refused for the test" in text
+    assert "not reached" not in text
+
+
+def test_a_lock_is_not_shown_as_a_failed_not_locked(inspector: VerifierInspector) -> None:
+    """When the throttle refuses, its row says it is locked (never 'not locked', refused)."""
+    for _ in range(throttle.LOCK_AFTER):
+        check(inspector, "abcdef")
+    inspector.phone_button.click()
+    text = text_of(check(inspector, inspector.code.value))
+    assert "⛔ refused Throttle (NIST SP 800-63B-4 §3.2.2) locked (or switched off)" in text
+    assert "not locked" not in text
+    assert text.count("not reached") == 3
+
+
+def test_the_lock_message_goes_when_the_wait_ends_it(inspector: VerifierInspector) -> None:
+    """After 'Wait 30 s' ends the lock, the result no longer says to wait."""
+    for _ in range(throttle.LOCK_AFTER + 1):
+        check(inspector, "abcdef")
+    assert "wait 30 s" in inspector.result.value
+    inspector.wait_button.click()
+    assert "wait 30 s" not in inspector.result.value
+    assert "The lock is over" in inspector.result.value
+
+
+def test_the_checklist_states_the_services_digits() -> None:
+    """On an 8-digit service the shape step says 8 digits, not 6."""
+    clock = FrozenClock(lab.EXAMPLE_START)
+    with UserStore(":memory:") as store:
+        auth = AuthService(store, clock=clock, digits=8,
+                           password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
+        account = lab.enrolled_account(auth)
+        inspector = VerifierInspector(auth, account.phone)
+        result = check(inspector, "12345678x")
+        assert "not exactly 8 ASCII digits" in result
+        inspector.phone_button.click()
+        assert "exactly 8 ASCII digits once spaces are removed" in check(
+            inspector, inspector.code.value)
+
+
+def test_the_clock_line_states_when_a_lock_starts(inspector: VerifierInspector) -> None:
+    assert f"a lock starts at {throttle.LOCK_AFTER}" in inspector.clock_line.value
+
+
+def test_inspector_and_simulator_save_the_same_text_form(inspector: VerifierInspector) -> None:
+    for widget in (inspector, BruteForceSimulator(days=1)):
+        assert widget._repr_mimebundle_()["text/plain"] == f"{type(widget).__name__} {FALLBACK}"
+
+
+def test_the_cap_checkbox_states_the_cap_and_is_not_cut_off() -> None:
+    simulator = BruteForceSimulator()
+    assert str(throttle.DISABLE_AFTER) in simulator.cap_box.description
+    assert simulator.cap_box.layout.width == "auto"
+    assert f"after {throttle.LOCK_AFTER} failures" in simulator.report.value
+
+
+def test_the_plot_has_a_text_alternative_and_a_caption() -> None:
+    simulator = BruteForceSimulator(days=1)
+    report = simulator.run()
+    assert report is not None
+    [(picture, alt)] = images(simulator.picture.value)
+    assert picture.startswith(b"\x89PNG")
+    assert alt == report.summary()
+    assert "<figcaption" in simulator.picture.value
+    assert "What the plot shows: the guesses made" in simulator.picture.value
+    assert "1 simulated day " in simulator.report.value
+
+
+def test_the_simulations_are_still_importable_from_the_widget_module() -> None:
+    for name in ("simulate_guessing", "fullwidth", "naive_readings", "to_arabic_indic",
+                 "GuessingReport"):
+        assert getattr(attacks, name) is getattr(lab, name)

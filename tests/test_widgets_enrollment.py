@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from mfalab import AuthService, FrozenClock, VirtualAuthenticator, otp
+from mfalab import AuthService, FrozenClock, UserStore, VirtualAuthenticator, otp, passwords
 from mfalab.widgets.enrollment import (
     EXAMPLE_SECRET,
     EnrollmentConfirmer,
@@ -16,8 +16,9 @@ from mfalab.widgets.enrollment import (
     uri_fields_html,
 )
 
+from .widget_support import FALLBACK, PNG_MAGIC, images, picture, press_enter, text_of
+
 PASSWORD = "violet anchor tundra 58"
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _text(html_value: str) -> str:
@@ -40,8 +41,8 @@ def test_builder_shows_the_uri_the_package_builds():
     expected = otp.provisioning_uri(EXAMPLE_SECRET, "alice@example.com", "MFA Lab")
     assert builder.current_uri == expected
     assert "otpauth://totp/MFA%20Lab:alice%40example.com" in builder.uri.value
-    assert bytes(builder.qr.value).startswith(PNG_MAGIC)
-    assert bytes(builder.qr.value) == qr_png(expected)
+    assert picture(builder.qr.value).startswith(PNG_MAGIC)
+    assert picture(builder.qr.value) == qr_png(expected)
     assert "mfalab-ok" in builder.message.value
 
 
@@ -54,7 +55,7 @@ def test_builder_updates_live_when_a_field_changes():
     assert builder.current_uri is not None
     assert builder.current_uri.startswith("otpauth://totp/Example%20Bank:carol?")
     assert parse_qs(urlparse(builder.current_uri).query)["issuer"] == ["Example Bank"]
-    assert bytes(builder.qr.value) != bytes(before)
+    assert picture(builder.qr.value) != picture(before)
 
 
 def test_builder_adds_non_default_settings_to_the_uri():
@@ -92,7 +93,8 @@ def test_builder_bad_input_gets_a_friendly_message(field: str, value: str, expec
     assert "mfalab-error" in builder.message.value
     assert expected in _text(builder.message.value)
     assert builder.uri.value == ""
-    assert bytes(builder.qr.value) == b""
+    assert builder.qr.value == ""  # no image at all, so never a broken one
+    assert builder.scan_button.layout.display == "none"
 
 
 def test_builder_recovers_after_bad_input():
@@ -101,7 +103,7 @@ def test_builder_recovers_after_bad_input():
     builder.issuer.value = ""
     builder.issuer.value = "MFA Lab"
     assert builder.current_uri is not None
-    assert bytes(builder.qr.value).startswith(PNG_MAGIC)
+    assert picture(builder.qr.value).startswith(PNG_MAGIC)
 
 
 def test_builder_warns_about_a_colon_in_the_account():
@@ -135,7 +137,43 @@ def test_builder_displays_with_a_stable_text_form():
     bundle = UriBuilder()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("UriBuilder")
     assert " at 0x" not in bundle["text/plain"]
+    assert bundle["text/plain"] == "UriBuilder " + FALLBACK
     assert "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_builder_qr_has_the_grouped_secret_as_its_text_alternative():
+    [(_, alt)] = images(UriBuilder().qr.value)
+    assert otp.group_secret(EXAMPLE_SECRET) in alt
+
+
+def test_builder_qr_keeps_its_shape():
+    """The QR code has a width and follows its own aspect ratio (never stretched)."""
+    builder = UriBuilder()
+    tag = re.search(r"<img [^>]*>", builder.qr.value)
+    assert tag is not None
+    assert "height:auto" in tag[0] and "height=" not in tag[0]
+    assert "max-width:100%" in tag[0]
+    assert builder.qr.layout.flex == "0 0 auto"  # the row does not stretch it either
+
+
+def test_builder_virtual_phone_reads_the_uri_on_screen():
+    """'Use the virtual phone' scans the QR code shown, settings and all."""
+    builder = UriBuilder()
+    builder.digits.value = 8
+    builder.scan_button.click()
+    shown = re.search(r"(\d{4}) (\d{4})", text_of(builder.phone_screen.value))
+    assert shown is not None
+    assert "MFA Lab (alice@example.com)" in builder.phone_screen.value
+    builder.issuer.value = "Other"  # a new URI: the old screen is cleared
+    assert builder.phone_screen.value == ""
+
+
+def test_builder_long_values_wrap_only_where_they_must():
+    """URIs wrap anywhere they have to, but words are never broken mid-word by force."""
+    builder = UriBuilder()
+    for value in (builder.uri.value, builder.fields.value):
+        assert "word-break:break-all" not in value
+    assert "overflow-wrap:anywhere" in builder.uri.value
 
 
 # -- EnrollmentConfirmer ------------------------------------------------------------------
@@ -211,10 +249,14 @@ def test_confirming_twice_says_nothing_is_waiting(pending):
 def test_confirmer_shows_the_qr_code_and_grouped_secret(pending):
     """With an enrollment, the widget shows its QR code and the secret in groups of four."""
     widget, _ = pending
-    card = widget.widget.children[0]
-    image, text = card.children
-    assert bytes(image.value).startswith(PNG_MAGIC)
-    assert re.search(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", text.value)
+    assert widget.card is not None
+    image, text = widget.card.children
+    [(png, alt)] = images(image.value)
+    assert png.startswith(PNG_MAGIC)
+    grouped = re.search(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", text.value)
+    assert grouped
+    assert grouped[0] in alt  # the text alternative of the QR code is the grouped secret
+    assert "time-based, SHA1, 6 digits, 30 s" in text.value
 
 
 def test_confirmer_without_enrollment_refuses_kindly(auth: AuthService):
@@ -225,3 +267,65 @@ def test_confirmer_without_enrollment_refuses_kindly(auth: AuthService):
     widget.code.value = "123456"
     widget.button.click()
     assert "begin enrollment first" in widget.result.value
+
+
+def test_confirmer_virtual_phone_confirms_without_a_real_one(auth: AuthService):
+    """'Use the virtual phone' scans the QR code; its code confirms the enrollment."""
+    auth.register("alice", PASSWORD)
+    widget = EnrollmentConfirmer(auth, auth.begin_enrollment("alice", PASSWORD), show_qr=True)
+    widget.scan_button.click()
+    code = widget.phone.code()
+    assert f"{code[:3]} {code[3:]}" in widget.phone_screen.value
+    widget.code.value = code
+    widget.button.click()
+    assert "Confirmed" in widget.result.value
+    assert auth.status("alice").enrolled
+
+
+def test_confirmer_enter_confirms(pending, auth):
+    widget, phone = pending
+    widget.code.value = phone.code()
+    press_enter(widget.code)
+    assert "Confirmed" in widget.result.value
+
+
+def test_confirmer_hides_the_seed_once_confirmed(pending):
+    """The QR code and the secret leave the screen (and the widget state) once the factor
+    is on: only the recovery codes, shown on purpose, are left."""
+    widget, phone = pending
+    secret = widget.enrollment.secret
+    widget.code.value = phone.code()
+    widget.button.click()
+    assert widget.card is not None
+    assert all(child.value == "" for child in widget.card.children)
+    assert widget.card.layout.display == "none"
+    everything = "".join(str(child.get_state()) for child in widget.card.children)
+    assert secret not in everything and otp.group_secret(secret) not in everything
+
+
+def test_confirmer_without_the_qr_shows_just_the_form(pending, auth):
+    widget, _ = pending
+    plain = EnrollmentConfirmer(auth, widget.enrollment, show_qr=False)
+    assert plain.card is None
+    assert "<img" not in "".join(getattr(c, "value", "") for c in plain.children)
+
+
+def test_confirmer_asks_for_as_many_digits_as_the_service_uses(clock: FrozenClock):
+    with UserStore(":memory:") as store:
+        auth = AuthService(store, clock=clock, digits=8,
+                           password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
+        auth.register("alice", PASSWORD)
+        widget = EnrollmentConfirmer(auth, auth.begin_enrollment("alice", PASSWORD))
+        widget.button.click()
+        assert "Type the 8-digit code" in widget.result.value
+        assert "8 digits" in widget.card.children[1].value
+
+
+def test_confirmer_messages_are_announced(pending):
+    """Results sit in an aria-live status region, for screen readers."""
+    widget, phone = pending
+    assert 'role="status"' in widget.result.value
+    widget.code.value = phone.code()
+    widget.button.click()
+    assert 'aria-live="polite"' in widget.result.value
+    assert widget._repr_mimebundle_()["text/plain"] == "EnrollmentConfirmer " + FALLBACK

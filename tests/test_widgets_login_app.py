@@ -11,25 +11,17 @@ import ipywidgets as widgets
 import pytest
 
 from mfalab import (
-    AuditEvent,
     AuthService,
     FrozenClock,
     SystemClock,
     UserStore,
     VirtualAuthenticator,
-    errors,
-    otp,
     passwords,
     recovery,
 )
-from mfalab.widgets.login_app import (
-    EVENT_NOTES,
-    LoginApp,
-    audit_table,
-    event_counts,
-    simulate_attack,
-    wrong_code,
-)
+from mfalab.widgets.login_app import LoginApp, wrong_code
+
+from .widget_support import FALLBACK, PNG_MAGIC, images
 
 PASSWORD = "violet anchor tundra 58"
 START = 1_700_000_000  # 2023-11-14T22:13:20Z
@@ -66,22 +58,37 @@ class Lab:
         return self.click("login", password=PASSWORD)
 
 
-def make_lab(store: UserStore, clock: FrozenClock, phone: VirtualAuthenticator | None = None
-             ) -> Lab:
+def make_lab(store: UserStore, clock: FrozenClock, phone: VirtualAuthenticator | None = None,
+             *, instructor_view: bool = False) -> Lab:
     auth = AuthService(store, clock=clock, password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
-    return Lab(LoginApp(auth, phone=phone), auth, clock)
+    return Lab(LoginApp(auth, phone=phone, instructor_view=instructor_view), auth, clock)
 
 
 @pytest.fixture
 def lab() -> Iterator[Lab]:
+    """The app as a student meets it: the account panel shows the signed-in account only."""
     store = UserStore(":memory:")
     yield make_lab(store, FrozenClock(START))
     store.close()
 
 
 @pytest.fixture
+def teacher() -> Iterator[Lab]:
+    """The app with the instructor's view on: the panel shows the typed account."""
+    store = UserStore(":memory:")
+    yield make_lab(store, FrozenClock(START), instructor_view=True)
+    store.close()
+
+
+@pytest.fixture
 def enrolled(lab: Lab) -> tuple[Lab, tuple[str, ...]]:
     return lab, lab.enroll()
+
+
+@pytest.fixture
+def taught(teacher: Lab) -> tuple[Lab, tuple[str, ...]]:
+    """Alice enrolled, in the instructor's view."""
+    return teacher, teacher.enroll()
 
 
 def html_text(value: str) -> str:
@@ -101,9 +108,10 @@ def test_a_new_app_invites_the_learner_to_register(lab: Lab) -> None:
 def test_the_display_has_a_short_stable_text_form(lab: Lab) -> None:
     """Its text/plain form has no live values (nbval compares it) and it shows as a widget."""
     bundle = lab.app._repr_mimebundle_()
-    assert bundle["text/plain"] == "LoginApp(issuer='MFA Lab')"
+    assert bundle["text/plain"] == "LoginApp " + FALLBACK
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert isinstance(lab.app.view, widgets.VBox)
+    assert isinstance(lab.app, widgets.VBox)
+    assert repr(lab.app) == "LoginApp(issuer='MFA Lab')"
 
 
 def test_register_enroll_confirm_log_in_and_access_is_granted(lab: Lab) -> None:
@@ -114,13 +122,15 @@ def test_register_enroll_confirm_log_in_and_access_is_granted(lab: Lab) -> None:
     assert lab.app.password.value == ""  # typed secrets do not linger
     assert "Scan the QR code" in lab.click("enroll", password=PASSWORD)
     assert lab.app.password.value == ""
-    assert bytes(lab.app.qr.value).startswith(b"\x89PNG")
-    assert re.search(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", lab.app.secret.value)
+    [(png, alt)] = images(lab.app.qr.value)
+    assert png.startswith(PNG_MAGIC)
+    grouped = re.search(r"([A-Z2-7]{4} ){7}[A-Z2-7]{4}", lab.app.secret.value)
+    assert grouped and grouped[0] in alt  # the QR code's text alternative: the secret
     assert "virtual phone scanned" in lab.click("scan")
     shown = lab.app.phone.code()
     assert f"{shown[:3]} {shown[3:]}" in lab.app.phone_screen.value
     assert "Enrollment confirmed" in lab.click("confirm", code=shown)
-    assert bytes(lab.app.qr.value) == b"" and lab.app.secret.value == ""  # the seed is off screen
+    assert lab.app.qr.value == "" and lab.app.secret.value == ""  # the seed is off screen
     lab.clock.advance(30)
     assert "Password accepted" in lab.log_in()
     answer = lab.click("verify", code=lab.app.phone.code())
@@ -151,8 +161,8 @@ def test_the_recovery_codes_are_on_screen_until_the_next_click(lab: Lab) -> None
 # -- refusals shown as "access denied" -----------------------------------------------------
 
 
-def test_a_wrong_code_is_denied_with_the_reason(enrolled: tuple[Lab, tuple[str, ...]]) -> None:
-    lab, _ = enrolled
+def test_a_wrong_code_is_denied_with_the_reason(taught: tuple[Lab, tuple[str, ...]]) -> None:
+    lab, _ = taught
     lab.log_in()
     right = lab.app.phone.code()
     answer = lab.click("verify", code=wrong_code(lab.app.phone))
@@ -162,9 +172,9 @@ def test_a_wrong_code_is_denied_with_the_reason(enrolled: tuple[Lab, tuple[str, 
     assert lab.click("verify", code=right).startswith("Access granted")  # challenge lives on
 
 
-def test_a_reused_code_is_refused(enrolled: tuple[Lab, tuple[str, ...]]) -> None:
+def test_a_reused_code_is_refused(taught: tuple[Lab, tuple[str, ...]]) -> None:
     """The same code twice in one time step: the second login is refused as a replay."""
-    lab, _ = enrolled
+    lab, _ = taught
     lab.log_in()
     code = lab.app.phone.code()
     assert lab.click("verify", code=code).startswith("Access granted")
@@ -209,9 +219,9 @@ def fail_five_times(lab: Lab) -> str:
     return answer
 
 
-def test_a_lockout_is_shown_with_its_countdown(enrolled: tuple[Lab, tuple[str, ...]]) -> None:
+def test_a_lockout_is_shown_with_its_countdown(taught: tuple[Lab, tuple[str, ...]]) -> None:
     """Five wrong codes lock for 30 s; the countdown moves with the clock and a refresh."""
-    lab, _ = enrolled
+    lab, _ = taught
     fail_five_times(lab)
     assert "locked: try again in 30 s" in lab.app.status_text
     assert lab.click("verify", code=lab.app.phone.code()) == (
@@ -227,8 +237,8 @@ def test_a_lockout_is_shown_with_its_countdown(enrolled: tuple[Lab, tuple[str, .
     assert lab.click("verify", code=lab.app.phone.code()).startswith("Access granted")
 
 
-def test_the_wait_button_moves_the_frozen_clock(enrolled: tuple[Lab, tuple[str, ...]]) -> None:
-    lab, _ = enrolled
+def test_the_wait_button_moves_the_frozen_clock(taught: tuple[Lab, tuple[str, ...]]) -> None:
+    lab, _ = taught
     fail_five_times(lab)
     before = lab.clock.now()
     assert lab.click("wait").startswith("The lock is over")
@@ -241,15 +251,18 @@ def test_a_system_clock_app_has_no_wait_button() -> None:
         auth = AuthService(store, clock=SystemClock(),
                            password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
         app = LoginApp(auth)
-        time_row = app.view.children[-3]
+        time_row = app.lab_controls
         assert app.refresh_button in time_row.children
         assert app.wait_button not in time_row.children
+        assert "Real clock" in time_row.children[0].value
+        assert "simulated" not in app.status_text
         app.wait_button.click()
-        assert app.message_text == "That input cannot be used here; check it and try again."
+        assert app.message_text == (
+            "This app runs on the real clock, which the lab cannot move: wait for it.")
 
 
-def test_the_lockout_shows_in_the_audit_panel(enrolled: tuple[Lab, tuple[str, ...]]) -> None:
-    lab, _ = enrolled
+def test_the_lockout_shows_in_the_audit_panel(taught: tuple[Lab, tuple[str, ...]]) -> None:
+    lab, _ = taught
     fail_five_times(lab)
     assert "lockout" in lab.app.audit.value
     assert "factor locked for 30 s" in lab.app.audit.value
@@ -336,9 +349,9 @@ def test_empty_fields_are_asked_for_kindly(lab: Lab, button: str, expected: str)
 
 
 def test_an_empty_password_or_code_is_asked_for_kindly(
-    enrolled: tuple[Lab, tuple[str, ...]],
+    taught: tuple[Lab, tuple[str, ...]],
 ) -> None:
-    lab, _ = enrolled
+    lab, _ = taught
     assert lab.click("login", password="") == "Type your password first."
     lab.log_in()
     assert lab.click("verify", code="") == "Type the code from your app first."
@@ -419,9 +432,11 @@ def test_a_huge_paste_as_a_recovery_code_is_denied_kindly(
     )
 
 
-def test_an_unexpected_error_is_a_message_not_a_traceback(
+def test_a_bug_is_not_turned_into_a_message(
     enrolled: tuple[Lab, tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Only the package's refusals (AuthError) become messages: a bug in our code fails
+    loudly (a test, or the notebook's log), never "that input cannot be used"."""
     lab, _ = enrolled
     lab.log_in()
 
@@ -429,23 +444,22 @@ def test_an_unexpected_error_is_a_message_not_a_traceback(
         raise RuntimeError("boom")
 
     monkeypatch.setattr(lab.auth, "verify", broken)
-    assert lab.click("verify", code="123456") == (
-        "That input cannot be used here; check it and try again."
-    )
+    with pytest.raises(RuntimeError, match="boom"):
+        lab.click("verify", code="123456")
+    assert "cannot be used here" not in lab.app.message.value
 
 
-def test_a_service_that_cannot_answer_is_a_message_in_the_status_line(
-    enrolled: tuple[Lab, tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
+def test_a_failing_service_is_not_hidden_behind_the_status_line(
+    taught: tuple[Lab, tuple[str, ...]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    lab, _ = enrolled
+    lab, _ = taught
 
     def broken(*_args: object) -> None:
         raise RuntimeError("the database is on fire")
 
     monkeypatch.setattr(lab.auth, "status", broken)
-    lab.click("refresh")
-    assert "The service did not answer just now" in lab.app.status.value
-    assert "fire" not in lab.app.status.value
+    with pytest.raises(RuntimeError, match="fire"):
+        lab.click("refresh")
 
 
 # -- persistence ---------------------------------------------------------------------------
@@ -472,93 +486,10 @@ def test_accounts_survive_a_restart_of_the_service(tmp_path: Path) -> None:
     store.close()
 
 
-# -- the audit table -------------------------------------------------------------------------
+def test_the_lesson_helpers_are_still_importable_from_the_login_app() -> None:
+    """Lesson 06 imports them from here; they live in mfalab.lab now."""
+    from mfalab import lab as helpers
+    from mfalab.widgets import login_app
 
-
-def test_the_audit_table_shows_time_account_event_and_meaning() -> None:
-    events = [
-        AuditEvent(START + 5, "bob", "lockout", "factor locked for 30 s"),
-        AuditEvent(START, "bob", "code_rejected", "factor failure 5 in a row"),
-    ]
-    table = audit_table(events)
-    text = html_text(table)
-    assert table.startswith("<table")
-    assert text.index("2023-11-14 22:13:20") < text.index("2023-11-14 22:13:25")  # sorted
-    assert "account locked for a while; factor locked for 30 s" in table
-    assert EVENT_NOTES["code_rejected"] in table
-
-
-def test_the_audit_table_escapes_what_it_shows() -> None:
-    table = audit_table([AuditEvent(START, "<b>eve</b>", "registered", "<script>")])
-    assert "<script>" not in table and "&lt;script&gt;" in table
-    assert "&lt;b&gt;eve&lt;/b&gt;" in table
-
-
-def test_the_audit_table_keeps_the_newest_rows_and_counts_the_rest() -> None:
-    events = [AuditEvent(START + i, "bob", "code_rejected") for i in range(20)]
-    table = audit_table(events, last=5)
-    assert table.count("<tr style") == 5
-    assert "15 earlier events not shown" in table
-    assert "22:13:39" in table and "22:13:34" not in table
-
-
-def test_an_empty_audit_table_says_so() -> None:
-    assert "no events yet" in audit_table([])
-
-
-def test_event_counts_lists_the_most_frequent_first() -> None:
-    events = [AuditEvent(START, "bob", name) for name in ("a", "b", "b", "c", "b", "a")]
-    assert list(event_counts(events).items()) == [("b", 3), ("a", 2), ("c", 1)]
-
-
-# -- lesson helpers: a surely-wrong code, a simulated attack -------------------------------
-
-RFC_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
-
-
-def test_wrong_code_misses_every_step_a_service_could_accept() -> None:
-    clock = FrozenClock(START)
-    phone = VirtualAuthenticator(clock=clock)
-    phone.scan(f"otpauth://totp/Lab:bob?secret={RFC_SECRET}&issuer=Lab")
-    guess = wrong_code(phone)
-    assert re.fullmatch(r"[0-9]{6}", guess)
-    steps = range(-otp.MAX_WINDOW * 2, otp.MAX_WINDOW * 2 + 1)
-    assert all(otp.totp(RFC_SECRET, START + 30 * k) != guess for k in steps)
-    assert otp.verify(RFC_SECRET, guess, START, window=otp.MAX_WINDOW) is None
-
-
-def test_wrong_code_needs_an_account_on_the_phone() -> None:
-    with pytest.raises(errors.EnrollmentRequired):
-        wrong_code(VirtualAuthenticator(clock=FrozenClock(START)))
-
-
-def test_the_simulated_attack_leaves_its_traces_in_the_audit_log() -> None:
-    """A password spray on alice, code guessing and a relayed code on carol."""
-    clock = FrozenClock("2023-11-16T09:00:00Z")
-    with UserStore(":memory:") as store:
-        auth = AuthService(store, clock=clock, password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
-        names = simulate_attack(auth, clock)
-        assert names == ["alice", "carol", "dave"]
-        locks = {n: [(e.when, e.detail) for e in auth.audit_log(n) if e.event == "lockout"]
-                 for n in names}
-        assert locks == {
-            "alice": [("2023-11-16T09:09:05+00:00", "password locked for 30 s")],
-            "carol": [("2023-11-16T09:13:35+00:00", "factor locked for 30 s"),
-                      ("2023-11-16T09:14:08+00:00", "factor locked for 60 s")],
-            "dave": [],
-        }
-        carol = event_counts(auth.audit_log("carol"))
-        assert carol["code_rejected"] == 6 and carol["code_reused"] == 1
-        assert event_counts(auth.audit_log("alice"))["password_failed"] == 5
-        assert [e.event for e in auth.audit_log("alice")][-1] == "code_accepted"
-
-
-def test_wrong_code_follows_the_accounts_digits_and_digest() -> None:
-    clock = FrozenClock(START)
-    phone = VirtualAuthenticator(clock=clock)
-    phone.scan(f"otpauth://totp/Lab:bob?secret={RFC_SECRET}&issuer=Lab"
-               "&algorithm=SHA256&digits=8")
-    guess = wrong_code(phone)
-    assert re.fullmatch(r"[0-9]{8}", guess)
-    assert otp.verify(RFC_SECRET, guess, START, window=otp.MAX_WINDOW, digits=8,
-                      digest="sha256") is None
+    for name in ("event_counts", "simulate_attack", "wrong_code"):
+        assert getattr(login_app, name) is getattr(helpers, name)

@@ -6,29 +6,25 @@ import pytest
 
 from mfalab import (
     AuthService,
-    FrozenClock,
+    LabClock,
     SystemClock,
     UserStore,
     VirtualAuthenticator,
+    lab,
     passwords,
+    throttle,
 )
 from mfalab.widgets.login_demo import LoginDemo
+
+from .widget_support import FALLBACK, press_enter
 
 PASSWORD = "violet anchor tundra 58"
 
 
 @pytest.fixture
 def demo() -> LoginDemo:
-    clock = FrozenClock(1_700_000_000)
-    auth = AuthService(UserStore(":memory:"), clock=clock,
-                       password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
-    auth.register("alice", PASSWORD)
-    enrollment = auth.begin_enrollment("alice", PASSWORD)
-    phone = VirtualAuthenticator(clock=clock)
-    phone.scan(enrollment.uri)
-    auth.confirm_enrollment(enrollment, phone.code())
-    clock.advance(30)
-    return LoginDemo(auth, phone)
+    account = lab.enrolled_account(password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
+    return LoginDemo(account.auth, account.phone)
 
 
 def test_phone_screen_shows_the_current_code(demo: LoginDemo) -> None:
@@ -107,3 +103,52 @@ def test_empty_phone_says_so() -> None:
     assert "scan an enrollment QR code first" in demo.screen.value
     assert demo.wait.layout.display == "none"
     assert repr(demo) == "LoginDemo()"
+
+
+@pytest.mark.parametrize("field", ["username", "password", "code"])
+def test_enter_in_any_field_logs_in(demo: LoginDemo, field: str) -> None:
+    demo.password.value = PASSWORD
+    demo.code.value = demo.phone.code()
+    press_enter(getattr(demo, field))
+    assert "Access granted: welcome, alice" in demo.result.value
+
+
+def test_the_wait_button_says_the_clock_is_simulated() -> None:
+    """On a real clock the lab can move (LabClock) the tooltip does not say 'frozen'."""
+    with UserStore(":memory:") as store:
+        auth = AuthService(store, clock=LabClock(),
+                           password_profile=passwords.CHEAP_FOR_TESTS_ONLY)
+        demo = LoginDemo(auth, VirtualAuthenticator(clock=auth.clock))
+        assert demo.wait.layout.display is None
+        assert "simulated clock" in demo.wait.tooltip
+        assert "frozen" not in demo.wait.tooltip
+
+
+def test_a_lock_message_goes_when_the_wait_ends_the_lock(demo: LoginDemo) -> None:
+    demo.password.value = PASSWORD
+    for _ in range(throttle.LOCK_AFTER + 1):
+        demo.code.value = "abcdef"
+        demo.button.click()
+    assert "wait 30 s" in demo.result.value
+    demo.wait.click()
+    assert "wait 30 s" not in demo.result.value
+    assert "The lock is over" in demo.result.value
+
+
+def test_a_bug_in_the_service_is_not_hidden(
+    demo: LoginDemo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the package's refusals become 'access denied'; a bug fails loudly."""
+
+    def broken(*_args: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(demo.auth, "verify", broken)
+    demo.password.value = PASSWORD
+    demo.code.value = demo.phone.code()
+    with pytest.raises(RuntimeError, match="a bug"):
+        demo.button.click()
+
+
+def test_the_demo_saves_the_fallback_text(demo: LoginDemo) -> None:
+    assert demo._repr_mimebundle_()["text/plain"] == "LoginDemo " + FALLBACK

@@ -96,3 +96,39 @@ def test_not_text_is_a_friendly_message() -> None:
 def test_repr_has_no_address(checker: PasswordChecker) -> None:
     """The text repr notebooks save is fixed."""
     assert repr(checker) == "PasswordChecker()"
+
+
+def test_enter_checks_too(checker: PasswordChecker) -> None:
+    from .widget_support import press_enter
+
+    checker.password.value = "iloveyou"
+    checker.result.value = ""
+    press_enter(checker.password)
+    assert "Refused by the policy" in checker.result.value
+
+
+def test_the_verdict_is_announced(checker: PasswordChecker) -> None:
+    """The policy's verdict sits in one aria-live status region."""
+    checker.password.value = "password"
+    assert checker.result.value.startswith('<div role="status" aria-live="polite">')
+    assert checker.result.value.count('role="status"') == 1
+
+
+def test_a_bug_in_the_estimate_is_not_hidden(
+    checker: PasswordChecker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only the package's refusals become messages; a bug fails loudly."""
+    from mfalab import passwords
+
+    def broken(_password: str) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(passwords, "estimate", broken)
+    with pytest.raises(RuntimeError, match="a bug"):
+        checker.password.value = "violet anchor tundra 58"
+
+
+def test_the_checker_saves_the_fallback_text(checker: PasswordChecker) -> None:
+    from .widget_support import FALLBACK
+
+    assert checker._repr_mimebundle_()["text/plain"] == "PasswordChecker " + FALLBACK

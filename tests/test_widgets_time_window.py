@@ -14,7 +14,7 @@ from mfalab.widgets.time_window import (
     step_label,
 )
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+from .widget_support import FALLBACK, PNG_MAGIC, images, picture
 
 
 def test_step_labels_use_a_real_minus_sign() -> None:
@@ -26,7 +26,8 @@ def test_an_accurate_phone_is_accepted_at_step_t() -> None:
     """With no skew the phone's code is the server's step T, accepted even at window 0."""
     explorer = TimeWindowExplorer(window=0)
     assert "accepted: step T " in explorer.verdict.value
-    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+    assert picture(explorer.picture.value).startswith(PNG_MAGIC)
+    assert picture(explorer.picture.value) == explorer.png
 
 
 def test_a_phone_45_seconds_slow_needs_a_window_of_one() -> None:
@@ -54,7 +55,7 @@ def test_a_phone_minutes_off_is_refused_even_by_the_widest_window() -> None:
     explorer = TimeWindowExplorer(skew=-180)
     explorer.window_slider.value = 4
     assert "refused" in explorer.verdict.value
-    assert bytes(explorer.picture.value).startswith(PNG_MAGIC)
+    assert picture(explorer.picture.value).startswith(PNG_MAGIC)
 
 
 def test_moving_the_server_clock_moves_the_verdict() -> None:
@@ -114,3 +115,34 @@ def test_lesson_04_solutions_give_the_expected_answers(capsys: pytest.CaptureFix
     assert first["answer_1"] == 3  # START − 100 s falls in step T−3
     assert second["answer_2"] == pytest.approx(8 / 30)
     capsys.readouterr()
+
+
+def test_the_timeline_has_a_text_alternative_and_a_caption() -> None:
+    """The picture says in words what it shows, and the verdict it draws."""
+    explorer = TimeWindowExplorer(window=0, skew=-45)
+    [(_, alt)] = images(explorer.picture.value)
+    assert alt.startswith("Timeline of time steps T\u22127 to T+7: refused")
+    assert explorer.verdict_text in alt
+    assert "<figcaption" in explorer.picture.value
+    assert "marked ✓" in explorer.picture.value and "hatched" in explorer.picture.value
+
+
+def test_accepted_steps_are_marked_not_only_coloured() -> None:
+    """Each accepted step carries a ✓ and each refused one a hatch in the drawing."""
+    axes = TimeWindowExplorer(window=2).timeline().axes[0]
+    ticks = [t for t in axes.texts if t.get_text() == "✓"]
+    assert len(ticks) == 2 * 2 + 1
+    hatched = [p for p in axes.patches if p.get_hatch()]
+    assert len(hatched) == 2 * 7 + 1 - (2 * 2 + 1)
+
+
+def test_both_widgets_save_the_same_text_form() -> None:
+    for widget in (TimeWindowExplorer(), LiveCode(clock=FrozenClock(EXAMPLE_START))):
+        assert widget._repr_mimebundle_()["text/plain"] == f"{type(widget).__name__} {FALLBACK}"
+
+
+def test_the_countdown_says_it_in_words_too() -> None:
+    """The bar turns red near the end; the text says how many seconds are left as well."""
+    clock = FrozenClock(EXAMPLE_START + 7)  # 27 s into the step: 3 s left
+    live = LiveCode(EXAMPLE_SECRET, clock=clock)
+    assert "3 s left" in live.screen.value

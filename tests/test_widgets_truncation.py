@@ -119,3 +119,21 @@ def test_explorer_displays_with_a_stable_text_form():
     bundle = TruncationExplorer()._repr_mimebundle_()
     assert bundle["text/plain"].startswith("TruncationExplorer")
     assert " at 0x" not in bundle["text/plain"]
+
+
+def test_the_chosen_bytes_are_marked_by_more_than_colour():
+    """The chosen bytes have a thick solid border, the last byte a dashed one (WCAG 1.4.1)."""
+    explorer = TruncationExplorer()
+    trace = explorer.trace
+    assert trace is not None
+    cells = _cells(explorer.row.value)
+    assert all("border:3px solid" in cells[i] for i in range(trace.offset, trace.offset + 4))
+    assert "dashed" in cells[-1]
+    assert "thick border" in explorer.row.value and "dashed border" in explorer.row.value
+
+
+def test_explorer_is_a_widget_that_says_to_run_the_notebook():
+    bundle = TruncationExplorer()._repr_mimebundle_()
+    assert bundle["text/plain"] == (
+        "TruncationExplorer (an interactive widget: run this notebook in Jupyter)")
+    assert "application/vnd.jupyter.widget-view+json" in bundle

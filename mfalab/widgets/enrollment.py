@@ -1,54 +1,46 @@
 """Enrollment widgets for lesson 02: build the otpauth:// URI and its QR code, then confirm.
 
-- `UriBuilder`: issuer and account in, the live URI (field by field) and its QR code out,
-  drawn on this machine by `mfalab.qr` (a web QR service would see the secret). The URI
-  follows Google's Key URI Format, which `otp.provisioning_uri` implements; the secret is
-  base32 (RFC 4648 §6), the settings those of RFC 6238 §1.2 and §4.
+- `UriBuilder`: issuer and account in, the live URI (field by field, read by
+  `mfalab.lab.uri_fields`) and its QR code out, drawn on this machine by `mfalab.qr` (a
+  web QR service would see the secret). The URI follows Google's Key URI Format, which
+  `otp.provisioning_uri` implements; the secret is base32 (RFC 4648 §6), the settings
+  those of RFC 6238 §1.2 and §4.
 - `EnrollmentConfirmer`: type the code the app shows, the service confirms the pending
   secret (`AuthService.confirm_enrollment`) and returns the recovery codes, shown once
-  (NIST SP 800-63B-4 §3.1.2, look-up secrets), or a friendly refusal.
+  (NIST SP 800-63B-4 §4.2.1.1), or a friendly refusal.
 
-No security decision is taken here: the widgets call the package and show its answers.
+Wherever a QR code is shown, "Use the virtual phone" scans it without a phone. No security
+decision is taken here: the widgets call the package and show its answers.
 """
 
 from __future__ import annotations
 
-import base64
 import html
-import io
-from typing import Any
-from urllib.parse import parse_qsl, unquote, urlparse
 
 import ipywidgets as widgets
 
-from .. import otp, qr
+from .. import otp
+from ..clock import SystemClock
+from ..enrollments import ENROLLMENT_SECONDS
 from ..errors import AuthError, InvalidInput
-from ..service import AuthService, Enrollment
-from ._common import friendly_error, message_html
+from ..lab import EXAMPLE_SECRET, uri_fields
+from ..models import Enrollment
+from ..phone import VirtualAuthenticator
+from ..service import AuthService
+from ._common import WRAP, LabWidget, button, friendly_error, live, message_html, on_enter
+from .parts import enrollment_card, phone_html, qr_html, qr_png, recovery_codes_html
 
-__all__ = ["EnrollmentConfirmer", "UriBuilder", "enrollment_card", "qr_png", "uri_fields_html"]
+__all__ = [
+    "EXAMPLE_SECRET",
+    "EnrollmentConfirmer",
+    "UriBuilder",
+    "enrollment_card",
+    "qr_png",
+    "uri_fields_html",
+]
 
-#: RFC 4226's key "12345678901234567890" in base32: a fixed, public example secret.
-EXAMPLE_SECRET = base64.b32encode(b"12345678901234567890").decode("ascii")
 _MAX_FIELD = 256  # longer input is refused before any other work
-
-_FIELD_NOTES = dict(
-    (
-        ("secret", "the shared secret, base32 (RFC 4648 §6): whoever reads it can make codes"),
-        ("issuer", "who the account is with; apps show it and use it to tell accounts apart"),
-        ("algorithm", "the HMAC hash (RFC 6238 §1.2)"),
-        ("digits", "how long a code is (RFC 4226 §5.3)"),
-        ("period", "seconds per code, the X of RFC 6238 §4.1"),
-    )
-)
-_DEFAULTS = {"algorithm": "SHA1", "digits": "6", "period": "30"}
-
-
-def qr_png(uri: str) -> bytes:
-    """The QR code of `uri` as PNG bytes, for an `ipywidgets.Image` (drawn locally)."""
-    buffer = io.BytesIO()
-    qr.image(uri).save(buffer, format="PNG")
-    return buffer.getvalue()
+_PAD = "padding:2px 8px 2px 0"
 
 
 def uri_fields_html(uri: str) -> str:
@@ -57,67 +49,29 @@ def uri_fields_html(uri: str) -> str:
     Parameters left out (algorithm, digits, period) are shown with the default an app
     assumes: SHA1, 6 digits, 30 seconds (Key URI Format; RFC 6238 §4.1).
     """
-    parsed = urlparse(uri)
-    label = unquote(parsed.path.lstrip("/"))
-    issuer_part, _, account = label.partition(":")
-    params = dict(parse_qsl(parsed.query))
-    rows = [
-        ("scheme", parsed.scheme, "always otpauth: phones hand such links to an authenticator"),
-        ("type", parsed.netloc, "totp: time-based (hotp would be counter-based)"),
-        ("label: issuer", issuer_part, "before the ':' in the label"),
-        ("label: account", account, "after the ':', the account at that issuer"),
-    ]
-    for name in ("secret", "issuer", "algorithm", "digits", "period"):
-        if name in params:
-            rows.append((name, params[name], _FIELD_NOTES[name]))
-        else:
-            rows.append((name, f"(left out: {_DEFAULTS[name]})", _FIELD_NOTES[name]))
-    body = "".join(
-        f"<tr><td><b>{html.escape(name)}</b></td>"
-        f"<td><code>{html.escape(value)}</code></td>"
-        f"<td>{html.escape(note)}</td></tr>"
-        for name, value, note in rows
-    )
+    rows = []
+    for field in uri_fields(uri):
+        value = f"(left out: {field.value})" if field.left_out else field.value
+        if field.left_out and not field.value:
+            value = "(left out)"
+        rows.append(
+            f'<tr><th scope="row" style="text-align:left;{_PAD}">{html.escape(field.name)}</th>'
+            f'<td style="{_PAD}"><code style="{WRAP}">{html.escape(value)}</code></td>'
+            f'<td style="{_PAD}">{html.escape(field.meaning)}</td></tr>'
+        )
     return (
         '<table class="mfalab-uri-fields" style="border-collapse:collapse">'
-        "<tr><th>field</th><th>value</th><th>what it means</th></tr>"
-        f"{body}</table>"
+        '<tr><th scope="col">field</th><th scope="col">value</th>'
+        f'<th scope="col">what it means</th></tr>{"".join(rows)}</table>'
     )
 
 
-def enrollment_card(enrollment: Enrollment) -> Any:
-    """A box with the enrollment's QR code and its secret in groups of four (shown once)."""
-    image = widgets.Image(value=qr_png(enrollment.uri), format="png", width=220, height=220)
-    text = widgets.HTML(
-        value=(
-            "<div>Scan the QR code, or type this secret into your app "
-            "(time-based, SHA1, 6 digits, 30 s):<br>"
-            f"<code style='font-size:1.1em'>{html.escape(enrollment.grouped_secret)}</code>"
-            f"<br>Account: <b>{html.escape(enrollment.issuer)}</b> "
-            f"({html.escape(enrollment.username)})</div>"
-        )
-    )
-    return widgets.HBox([image, text])
-
-
-class _Displayable:
-    """Display the composed widget, with a stable text form (nbval compares text/plain)."""
-
-    widget: Any
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle: dict[str, Any] = dict(self.widget._repr_mimebundle_(**kwargs))
-        bundle["text/plain"] = (
-            f"{type(self).__name__} (an interactive widget: run this notebook in Jupyter)"
-        )
-        return bundle
-
-
-class UriBuilder(_Displayable):
+class UriBuilder(LabWidget):
     """Issuer and account in; the otpauth:// URI, its fields and its QR code out, live.
 
     Empty fields, an issuer with ':' (the label's separator) and overlong input get a
-    friendly message instead of a URI. The secret is fixed when the widget is built.
+    friendly message instead of a URI (and no QR code). The secret is fixed when the
+    widget is built. "Use the virtual phone" scans the current QR code into `phone`.
     """
 
     def __init__(
@@ -139,15 +93,23 @@ class UriBuilder(_Displayable):
         self.message = widgets.HTML()
         self.uri = widgets.HTML()
         self.fields = widgets.HTML()
-        self.qr = widgets.Image(format="png", width=220, height=220)
+        self.qr = widgets.HTML(layout=widgets.Layout(flex="0 0 auto"))
+        self.phone = VirtualAuthenticator(clock=SystemClock())
+        self.scan_button = button("Use the virtual phone", icon="mobile")
+        self.phone_screen = widgets.HTML()
         self.current_uri: str | None = None
         for control in (self.issuer, self.account, self.algorithm, self.digits, self.period):
             control.observe(self._on_change, names="value")
-        settings = widgets.HBox([self.algorithm, self.digits, self.period])
-        details = widgets.VBox([self.message, self.uri, self.fields])
-        self.widget = widgets.VBox(
-            [self.issuer, self.account, settings, widgets.HBox([self.qr, details])]
-        )
+        self.scan_button.on_click(lambda _: self.scan())
+        settings = widgets.HBox([self.algorithm, self.digits, self.period],
+                                layout=widgets.Layout(flex_flow="row wrap"))
+        details = widgets.VBox([self.message, self.uri, self.fields],
+                               layout=widgets.Layout(flex="1 1 0%", min_width="0"))
+        picture = widgets.VBox([self.qr, self.scan_button, self.phone_screen],
+                               layout=widgets.Layout(flex="0 0 auto"))
+        super().__init__([self.issuer, self.account, settings,
+                          widgets.HBox([picture, details],
+                                       layout=widgets.Layout(align_items="flex-start"))])
         self.update()
 
     def _on_change(self, _change: object) -> None:
@@ -181,11 +143,13 @@ class UriBuilder(_Displayable):
             except AuthError as exc:
                 problem = friendly_error(exc)
         self.current_uri = uri
+        self.phone_screen.value = ""
         if uri is None:
             self.message.value = message_html(problem or "", "error")
             self.uri.value = ""
             self.fields.value = ""
-            self.qr.value = b""
+            self.qr.value = ""  # no picture at all: never a broken image
+            self.scan_button.layout.display = "none"
             return
         if ":" in account:
             self.message.value = message_html(
@@ -195,18 +159,30 @@ class UriBuilder(_Displayable):
             )
         else:
             self.message.value = message_html("A URI an authenticator app can scan.", "ok")
-        self.uri.value = f"<code style='word-break:break-all'>{html.escape(uri)}</code>"
+        self.uri.value = f"<code style='{WRAP}'>{html.escape(uri)}</code>"
         self.fields.value = uri_fields_html(uri)
-        self.qr.value = qr_png(uri)
+        self.qr.value = qr_html(uri, self.secret)
+        self.scan_button.layout.display = None
+
+    def scan(self) -> None:
+        """Scan the URI on screen with the virtual phone, and show its screen."""
+        if self.current_uri is None:
+            self.phone_screen.value = message_html(
+                "There is no QR code on screen: fix the fields above first.", "warn")
+            return
+        self.phone.accounts.clear()  # one account at a time: the one on screen
+        self.phone.scan(self.current_uri)
+        self.phone_screen.value = phone_html(self.phone)
 
 
-class EnrollmentConfirmer(_Displayable):
+class EnrollmentConfirmer(LabWidget):
     """Type the code your app shows; the service switches the factor on, or says why not.
 
     On success the ten recovery codes are shown, once (NIST SP 800-63B-4 §4.2.1.1); the
     store keeps only their argon2id hashes. `enrollment` is the handle `begin_enrollment`
     returned (only its holder may confirm); with `show_qr`, the QR code and secret are
-    shown above the code field, so a phone can scan them.
+    shown above the code field, with "Use the virtual phone" for learners without one,
+    and hidden again once confirmed. Enter in the code field confirms.
     """
 
     def __init__(
@@ -219,28 +195,53 @@ class EnrollmentConfirmer(_Displayable):
         self.auth = auth
         self.enrollment = enrollment
         self.username = enrollment.username
-        self.code = widgets.Text(placeholder="123456", description="Code")
-        self.button = widgets.Button(description="Confirm", button_style="primary")
-        self.result = widgets.HTML(
-            value=message_html("Type the code your app shows, then press Confirm.", "info")
-        )
+        self.phone = VirtualAuthenticator(clock=auth.clock)
+        self.code = widgets.Text(placeholder="123456789"[: enrollment.digits], description="Code")
+        self.button = button("Confirm", button_style="primary", icon="check")
+        self.scan_button = button("Use the virtual phone", icon="mobile")
+        self.phone_screen = widgets.HTML()
+        self.result = widgets.HTML(value=message_html(
+            "Type the code your app shows, then press Confirm. This QR code works for "
+            f"{ENROLLMENT_SECONDS // 60} minutes.", "info"))
         self.recovery_codes: list[str] = []
         self.button.on_click(self._on_click)
-        parts: list[Any] = []
+        self.scan_button.on_click(lambda _: self.scan())
+        on_enter(self.code, self.confirm)
+        self.card: widgets.HBox | None = None
+        parts: list[widgets.Widget] = []
         if show_qr:
-            parts.append(enrollment_card(enrollment))
+            self.card = enrollment_card(enrollment)
+            parts += [self.card, widgets.HBox([self.scan_button, self.phone_screen])]
         parts += [widgets.HBox([self.code, self.button]), self.result]
-        self.widget = widgets.VBox(parts)
+        super().__init__(parts)
 
     def _on_click(self, _button: object) -> None:
         self.confirm()
 
+    def scan(self) -> None:
+        """Scan the enrollment's QR code with the virtual phone, and show its screen."""
+        if not self.phone.accounts:
+            self.phone.scan(self.enrollment.uri)
+        self.phone_screen.value = phone_html(self.phone)
+
+    def _hide_card(self) -> None:
+        """The seed leaves the screen once the factor is on (it is never needed again)."""
+        if self.card is not None:
+            for child in self.card.children:
+                child.value = ""
+            self.card.layout.display = "none"
+            self.scan_button.layout.display = "none"
+        self.phone_screen.value = ""
+
     def confirm(self) -> None:
         """Ask the service to confirm the pending enrollment with the typed code."""
         typed = self.code.value
-        if isinstance(typed, str) and not typed.strip():
+        if self.phone.accounts:
+            self.phone_screen.value = phone_html(self.phone)
+        if not typed.strip():
             self.result.value = message_html(
-                "Type the 6-digit code your authenticator app shows for this account.", "error"
+                f"Type the {self.enrollment.digits}-digit code your authenticator app shows "
+                "for this account.", "error",
             )
             return
         try:
@@ -249,12 +250,12 @@ class EnrollmentConfirmer(_Displayable):
             self.result.value = message_html(friendly_error(exc), "error")
             return
         self.recovery_codes = codes
-        items = "".join(f"<li><code>{html.escape(c)}</code></li>" for c in codes)
-        self.result.value = (
+        self._hide_card()
+        self.result.value = live(
             message_html(
-                "Confirmed: the second factor is switched on. Here are your recovery codes, "
+                "Confirmed: the second factor is switched on. Your recovery codes are below, "
                 "shown once: keep them somewhere safe, away from your phone.",
-                "ok",
+                "ok", region=False,
             )
-            + f'<ol class="mfalab-recovery-codes">{items}</ol>'
+            + recovery_codes_html(codes)
         )

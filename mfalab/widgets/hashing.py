@@ -1,35 +1,24 @@
-"""Lesson 01 widgets: an argon2id hash taken apart, and the cost of its parameters.
+"""Lesson 01's widget: an argon2id hash taken apart, field by field.
 
-An argon2 hash is stored as a PHC string (the Password Hashing Competition's format,
-also RFC 9106's reference encoding)::
-
-    $argon2id$v=19$m=19456,t=2,p=1$<salt, base64>$<hash, base64>
-
-Everything a later login needs to recompute the hash is in that one string: the variant
-(argon2id, RFC 9106 §4), the version, the memory cost `m` in KiB, the number of passes
-`t`, the lanes `p`, the random salt and the output. `HashExplorer` hashes what the
-learner types with `mfalab.passwords.hash` and labels each field; `cost_sweep` times
-hashes at growing memory cost (OWASP Password Storage Cheat Sheet: m ≥ 19 MiB, t ≥ 2).
-No security decision is made here: the package hashes, this module only shows.
+`HashExplorer` hashes what the learner types with `mfalab.passwords.hash` and labels each
+field of the PHC string with `mfalab.lab.phc_fields` (RFC 9106's encoding: variant,
+version, m, t, p, salt, hash). No security decision is made here: the package hashes,
+this module only shows. `phc_fields`, `cost_sweep`, `describe_parameters` and
+`format_duration` live in `mfalab.lab` and are importable from here too.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import html
-import statistics
-import time
-from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import ipywidgets as widgets
-from argon2 import Parameters, Type
+from argon2 import Parameters
 
 from .. import passwords
-from ..errors import InvalidInput
-from ._common import friendly_error, message_html
+from ..errors import AuthError
+from ..lab import PhcField, cost_sweep, describe_parameters, format_duration, phc_fields
+from ._common import WRAP, LabWidget, friendly_error, message_html, on_enter
 
 __all__ = [
     "HashExplorer",
@@ -40,96 +29,11 @@ __all__ = [
     "phc_fields",
 ]
 
-_MEANINGS = {
-    "algorithm": "Which Argon2 variant: argon2id mixes data-independent and data-dependent "
-    "memory access, the variant RFC 9106 §4 recommends.",
-    "version": "The Argon2 version: 19 is 0x13, version 1.3 of the algorithm.",
-    "m": "Memory cost in KiB: every guess must fill this much memory.",
-    "t": "Time cost: how many passes are made over that memory.",
-    "p": "Parallelism: how many lanes (threads) share the work.",
-    "salt": "Random bytes chosen for this hash only, stored in the clear (base64, no "
-    "padding): the same password never gives the same hash twice.",
-    "hash": "The output: a login recomputes it from the typed password, salt and "
-    "parameters, and compares.",
-}
-
-
-@dataclass(frozen=True)
-class PhcField:
-    """One labelled field of a PHC string: its name, its text and what it means."""
-
-    name: str
-    value: str
-    meaning: str
-
-
-def _b64_length(text: str) -> int:
-    """How many bytes an unpadded base64 field holds (PHC strings drop the padding)."""
-    try:
-        return len(base64.b64decode(text + "=" * (-len(text) % 4), validate=True))
-    except (binascii.Error, ValueError):
-        raise InvalidInput("That salt or hash is not base64.") from None
-
-
-def phc_fields(encoded: str) -> list[PhcField]:
-    """Split an argon2 PHC string into labelled fields: algorithm, version, m, t, p, salt, hash.
-
-    Raises `InvalidInput` when `encoded` is not an argon2 PHC string.
-    """
-    if not isinstance(encoded, str) or len(encoded) > 1024:
-        raise InvalidInput("That is not an argon2 hash: it should start with $argon2id$.")
-    parts = encoded.split("$")
-    if len(parts) != 6 or parts[0] != "" or not parts[1].startswith("argon2"):
-        raise InvalidInput("That is not an argon2 hash: it should look like $argon2id$v=19$…")
-    _, algorithm, version, params, salt, digest = parts
-    if not version.startswith("v="):
-        raise InvalidInput("The version field of an argon2 hash looks like v=19.")
-    fields = [
-        PhcField("algorithm", algorithm, _MEANINGS["algorithm"]),
-        PhcField("version", version[2:], _MEANINGS["version"]),
-    ]
-    pairs = dict(item.partition("=")[::2] for item in params.split(","))
-    if sorted(pairs) != ["m", "p", "t"] or not all(v.isascii() and v.isdigit()
-                                                    for v in pairs.values()):
-        raise InvalidInput("The parameters of an argon2 hash look like m=19456,t=2,p=1.")
-    fields += [PhcField(key, pairs[key], _MEANINGS[key]) for key in ("m", "t", "p")]
-    fields.append(PhcField("salt", salt, _MEANINGS["salt"] + f" {_b64_length(salt)} bytes."))
-    fields.append(PhcField("hash", digest, _MEANINGS["hash"] + f" {_b64_length(digest)} bytes."))
-    return fields
-
-
-def describe_parameters(encoded: str) -> str:
-    """The cost parameters of an argon2 hash, without its salt or output.
-
-    >>> describe_parameters("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaA")
-    'argon2id v=19, m=19456 KiB (19 MiB), t=2, p=1'
-    """
-    f = {field.name: field.value for field in phc_fields(encoded)}
-    mib = int(f["m"]) / 1024
-    size = f"{mib:g} MiB"
-    return f"{f['algorithm']} v={f['version']}, m={f['m']} KiB ({size}), t={f['t']}, p={f['p']}"
-
-
-def format_duration(seconds: float) -> str:
-    """A duration in the unit a person would use: ms, s, min, h, days or years.
-
-    >>> [format_duration(s) for s in (0.0042, 3.2, 330, 8600, 3e5, 4e9)]
-    ['4.2 ms', '3.2 s', '5.5 min', '2.4 h', '3.5 days', '127 years']
-    """
-    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
-        raise InvalidInput("A duration is a number of seconds ≥ 0.")
-    for limit, unit, size in ((1, "ms", 1e-3), (60, "s", 1), (3600, "min", 60),
-                              (86400, "h", 3600), (365 * 86400, "days", 86400)):
-        if seconds < limit:
-            return f"{seconds / size:.2g} {unit}" if seconds / size < 10 else (
-                f"{seconds / size:.0f} {unit}")
-    return f"{seconds / (365.25 * 86400):,.0f} years"
-
 
 def _fields_table(fields: list[PhcField], new_salt: bool) -> str:
     rows = "".join(
         f"<tr><td><b>{html.escape(f.name)}</b></td>"
-        f'<td style="font-family:monospace;word-break:break-all">{html.escape(f.value)}</td>'
+        f'<td style="font-family:monospace;{WRAP}">{html.escape(f.value)}</td>'
         f"<td>{html.escape(f.meaning)}</td></tr>"
         for f in fields
     )
@@ -147,7 +51,7 @@ def _fields_table(fields: list[PhcField], new_salt: bool) -> str:
     )
 
 
-class HashExplorer(widgets.VBox):  # type: ignore[misc]
+class HashExplorer(LabWidget):
     """Type a password, click *Hash it*, see its argon2id PHC string field by field.
 
     `profile` is the argon2id `Parameters` used (the real default; tests pass
@@ -171,6 +75,7 @@ class HashExplorer(widgets.VBox):  # type: ignore[misc]
             message_html("Type a password and click “Hash it”.", "info")
         )
         self.button.on_click(self._on_click)
+        on_enter(self.password, self._on_click)
         super().__init__([widgets.HBox([self.password, self.button]), self.phc, self.result])
 
     def __repr__(self) -> str:
@@ -186,7 +91,7 @@ class HashExplorer(widgets.VBox):  # type: ignore[misc]
         try:
             encoded = passwords.hash(typed, self.profile)
             fields = phc_fields(encoded)
-        except Exception as exc:  # shown to the learner, never a traceback
+        except AuthError as exc:  # the package's refusal, in its own words
             self.encoded = None
             self.phc.value = ""
             self.result.value = message_html(friendly_error(exc), "error")
@@ -202,58 +107,7 @@ class HashExplorer(widgets.VBox):  # type: ignore[misc]
             for c, s in zip(colours, segments, strict=True)
         )
         self.phc.value = (
-            '<div style="font-family:monospace;word-break:break-all">'
+            f'<div style="font-family:monospace;{WRAP}">'
             f"${coloured}</div>"
         )
         self.result.value = _fields_table(fields, new_salt)
-
-
-class _Progress(Protocol):
-    """Anything with `value` and `max`, such as an `ipywidgets.IntProgress`."""
-
-    value: int
-    max: int
-
-
-def cost_sweep(
-    memory_mib: Sequence[int],
-    *,
-    time_cost: int = 2,
-    parallelism: int = 1,
-    repeats: int = 3,
-    progress: _Progress | None = None,
-    sample: str = "violet anchor tundra 58",
-) -> list[tuple[int, float]]:
-    """Time one argon2id hash at each memory cost; return (MiB, median seconds) pairs.
-
-    `sample` is the (example) password hashed. `progress` (an `IntProgress`) is advanced
-    once per hash. Timings are live: they
-    depend on this machine. OWASP's minimum is 19 MiB with t=2, p=1.
-    """
-    if isinstance(repeats, bool) or not isinstance(repeats, int) or repeats < 1:
-        raise InvalidInput("repeats is a whole number ≥ 1.")
-    for name, value in (("time_cost", time_cost), ("parallelism", parallelism)):
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 16:
-            raise InvalidInput(f"{name} is a whole number from 1 to 16.")
-    sizes = list(memory_mib)
-    for mib in sizes:
-        if isinstance(mib, bool) or not isinstance(mib, int) or not 1 <= mib <= 1024:
-            raise InvalidInput("Memory costs are whole numbers of MiB from 1 to 1024.")
-    if progress is not None:
-        progress.max = len(sizes) * repeats
-        progress.value = 0
-    results: list[tuple[int, float]] = []
-    for mib in sizes:
-        profile = Parameters(
-            type=Type.ID, version=19, salt_len=16, hash_len=32,
-            time_cost=time_cost, memory_cost=mib * 1024, parallelism=parallelism,
-        )
-        seconds = []
-        for _ in range(repeats):
-            start = time.perf_counter()
-            passwords.hash(sample, profile)
-            seconds.append(time.perf_counter() - start)
-            if progress is not None:
-                progress.value += 1
-        results.append((mib, statistics.median(seconds)))
-    return results

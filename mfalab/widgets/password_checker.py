@@ -18,7 +18,8 @@ from typing import Any
 import ipywidgets as widgets
 
 from .. import passwords
-from ._common import friendly_error, message_html
+from ..errors import AuthError
+from ._common import LabWidget, friendly_error, live, message_html, on_enter
 
 __all__ = ["ATTACK_MODELS", "PasswordChecker", "feedback_html"]
 
@@ -62,12 +63,12 @@ def _strength_html(password: str) -> str:
         f"{rows}</table>",
     ]
     if strength.warning:
-        parts.append(message_html(strength.warning, "warn"))
-    parts += [message_html(tip, "info") for tip in strength.suggestions]
+        parts.append(message_html(strength.warning, "warn", region=False))
+    parts += [message_html(tip, "info", region=False) for tip in strength.suggestions]
     if len(passwords.normalize(password)) > _ESTIMATE_LIMIT:
         parts.append(message_html(
             f"zxcvbn only looks at the first {_ESTIMATE_LIMIT} characters; the whole "
-            "password is still used and hashed.", "info"))
+            "password is still used and hashed.", "info", region=False))
     return "".join(parts)
 
 
@@ -83,7 +84,7 @@ def feedback_html(password: str, context: Iterable[str] = ()) -> str:
         return message_html("Type a password to see what the policy says about it.", "info")
     try:
         reasons = passwords.check(password, context=tuple(context))
-    except Exception as exc:  # shown to the learner, never a traceback
+    except AuthError as exc:  # the package's refusal, in its own words
         return message_html(friendly_error(exc), "error")
     length = len(password)
     if length > passwords.MAX_LENGTH:
@@ -95,21 +96,16 @@ def feedback_html(password: str, context: Iterable[str] = ()) -> str:
     count = len(passwords.normalize(password))
     head = f"{count} character{'s' if count != 1 else ''}."
     if reasons:
-        verdict = message_html(f"{head} Refused by the policy:", "error") + "".join(
-            message_html(reason, "error") for reason in reasons
-        )
+        verdict = message_html(f"{head} Refused by the policy:", "error", region=False) + \
+            "".join(message_html(reason, "error", region=False) for reason in reasons)
     else:
         verdict = message_html(
-            f"{head} Accepted by the policy (NIST SP 800-63B-4 §3.1.1.2).", "ok"
+            f"{head} Accepted by the policy (NIST SP 800-63B-4 §3.1.1.2).", "ok", region=False
         )
-    try:
-        strength = _strength_html(password)
-    except Exception as exc:  # zxcvbn trouble must not hide the policy's answer
-        strength = message_html(friendly_error(exc), "warn")
-    return verdict + strength
+    return live(verdict) + _strength_html(password)
 
 
-class PasswordChecker(widgets.VBox):  # type: ignore[misc]
+class PasswordChecker(LabWidget):
     """A password box with live feedback: the policy's reasons and zxcvbn's estimate.
 
     `context` holds the words a password may not equal (the username, the service's
@@ -133,6 +129,7 @@ class PasswordChecker(widgets.VBox):  # type: ignore[misc]
         )
         self.password.observe(self._on_change, names="value")
         self.button.on_click(self._on_click)
+        on_enter(self.password, self._on_click)
         super().__init__([widgets.HBox([self.password, self.button]), self.note, self.result])
 
     def __repr__(self) -> str:

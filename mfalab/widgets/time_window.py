@@ -1,9 +1,11 @@
 """Lesson 04's widgets: the TOTP time window on a timeline, and a live code countdown.
 
 `TimeWindowExplorer` puts time steps on a timeline (RFC 6238 §4.2: T = floor(t / 30)),
-shades the steps the server accepts (T − w … T + w, RFC 6238 §5.2) and marks the step
-a phone with a skewed clock is showing (the drift of RFC 6238 §6). The verdict comes
-from `otp.verify`, the same function the server uses; the widget decides nothing.
+marks the steps the server accepts (T − w … T + w, RFC 6238 §5.2: green with a ✓; the
+refused ones grey and hatched, so colour is never the only cue) and the step a phone
+with a skewed clock is showing (the drift of RFC 6238 §6). The picture has a text
+alternative and a caption. The verdict comes from `otp.verify`, the same function the
+server uses; the widget decides nothing.
 
 `LiveCode` shows the current code of a secret and the seconds it has left. It ticks
 with an `ipywidgets.Play` control, which counts in the browser: no thread, no loop, so
@@ -13,49 +15,37 @@ the cell never blocks.
 from __future__ import annotations
 
 import html
-import io
 
 import ipywidgets as widgets
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from .. import otp
 from ..clock import Clock, FrozenClock, SystemClock
 from ..errors import AuthError
+from ..lab import EXAMPLE_SECRET, EXAMPLE_START, spaced_code, step_label
 from ..phone import VirtualAuthenticator
-from ._common import friendly_error, message_html
+from ._common import LabWidget, friendly_error, message_html, picture_html, png
 
 __all__ = ["EXAMPLE_SECRET", "EXAMPLE_START", "LiveCode", "TimeWindowExplorer", "step_label"]
 
-#: RFC 4226's test key "12345678901234567890" in base32 (160 bits).
-EXAMPLE_SECRET = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"  # RFC 4226  # noqa: S105  # nosec B105
-#: 2023-11-14T22:13:20Z: 20 s into time step 56 666 666.
-EXAMPLE_START = 1_700_000_000
 _SHOWN_STEPS = 7  # the timeline shows T − 7 … T + 7
 _COLOURS = {"accepted": "#c8e6c9", "refused": "#eeeeee", "server": "#1f4e79", "phone": "#e65100"}
+_PICTURE_WIDTH = 780
+_CAPTION = (
+    "What the picture shows: {period}-second time steps around the server's step T. The "
+    "steps the server accepts are green and marked ✓; the refused ones are grey and "
+    "hatched. The solid blue line is the server's clock, the dashed orange line (and the "
+    "orange box, with its code) the phone's."
+)
 
 
-def step_label(offset: int) -> str:
-    """'T', 'T+1' or 'T−2' (with a real minus sign) for a step `offset` from T."""
-    if offset == 0:
-        return "T"
-    return f"T+{offset}" if offset > 0 else f"T\u2212{-offset}"
-
-
-def _png(figure: Figure) -> bytes:
-    """Render a matplotlib figure to PNG bytes (no pyplot, no global state)."""
-    FigureCanvasAgg(figure)
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=100)
-    return buffer.getvalue()
-
-
-class TimeWindowExplorer(widgets.VBox):  # type: ignore[misc]
+class TimeWindowExplorer(LabWidget):
     """Sliders for the server's time, its window ±w and the phone's clock skew.
 
-    The picture shows steps T − 7 … T + 7; green steps are those the server accepts
-    (RFC 6238 §5.2), the blue line is the server's clock and the orange one the phone's.
+    The picture shows steps T − 7 … T + 7; green steps marked ✓ are those the server
+    accepts (RFC 6238 §5.2), the blue line is the server's clock and the orange one the
+    phone's. `picture` is an HTML widget: the image, its text alternative and a caption.
     `verdict` (an HTML widget) says "accepted: step T−1" or why the code is refused.
     """
 
@@ -86,7 +76,8 @@ class TimeWindowExplorer(widgets.VBox):  # type: ignore[misc]
             value=skew, min=-180, max=180, step=5, description="phone skew (s)",
             continuous_update=False, style=style, layout=layout,
         )
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(width="780px"))
+        self.picture = widgets.HTML()
+        self.png = b""  # the picture's PNG bytes, as last drawn
         self.verdict = widgets.HTML()
         self.verdict_text = ""  # the verdict as plain text, for print() and tests
         for slider in (self.time_slider, self.window_slider, self.skew_slider):
@@ -131,6 +122,7 @@ class TimeWindowExplorer(widgets.VBox):  # type: ignore[misc]
         except AuthError as exc:
             self.verdict_text = friendly_error(exc)
             self.verdict.value = message_html(self.verdict_text, "error")
+            self.png, self.picture.value = b"", ""
             return
         accepted = f"{step_label(-window)} … {step_label(window)}" if window else "T only"
         if matched is None:
@@ -145,9 +137,18 @@ class TimeWindowExplorer(widgets.VBox):  # type: ignore[misc]
             )
         self.verdict_text = text
         self.verdict.value = message_html(text, "error" if matched is None else "ok")
-        self.picture.value = self._draw(now, window, phone_now, code)
+        self.png = png(self.timeline())
+        alt = f"Timeline of time steps {step_label(-_SHOWN_STEPS)} to " \
+            f"{step_label(_SHOWN_STEPS)}: {text}"
+        self.picture.value = picture_html(
+            self.png, alt, width=_PICTURE_WIDTH, caption=_CAPTION.format(period=self.period))
 
-    def _draw(self, now: float, window: int, phone_now: float, code: str) -> bytes:
+    def timeline(self) -> Figure:
+        """The picture for the current sliders, as a matplotlib `Figure` (no pyplot)."""
+        now = self.server_time
+        window = int(self.window_slider.value)
+        phone_now = max(0.0, now + self.skew_slider.value)
+        code = self.phone_code()
         period = self.period
         server_step = otp.time_step(now, period)
         origin = server_step * period  # the start of step T, drawn at x = 0
@@ -158,10 +159,14 @@ class TimeWindowExplorer(widgets.VBox):  # type: ignore[misc]
             colour = _COLOURS["accepted"] if inside else _COLOURS["refused"]
             axes.add_patch(
                 Rectangle((offset * period, 0), period, 1, facecolor=colour,
-                          edgecolor="#9e9e9e", linewidth=1)
+                          edgecolor="#9e9e9e", linewidth=1, hatch=None if inside else "///")
             )
             axes.text(offset * period + period / 2, 0.78, step_label(offset),
-                      ha="center", fontsize=9)
+                      ha="center", fontsize=9,
+                      bbox={"facecolor": colour, "edgecolor": "none", "pad": 1})
+            if inside:
+                axes.text(offset * period + period / 2, 0.1, "✓", ha="center", fontsize=11,
+                          color="#1b5e20")
         phone_offset = otp.time_step(phone_now, period) - server_step
         lowest, highest = -_SHOWN_STEPS * period, (_SHOWN_STEPS + 1) * period
         phone_x = phone_now - origin
@@ -186,14 +191,14 @@ class TimeWindowExplorer(widgets.VBox):  # type: ignore[misc]
         axes.set_xlim(lowest, highest)
         axes.set_ylim(-0.35, 1.25)
         axes.set_yticks([])
-        axes.set_xlabel("seconds from the start of the server's step T (30 s steps)")
+        axes.set_xlabel(f"seconds from the start of the server's step T ({period} s steps)")
         for edge in ("left", "right", "top"):
             axes.spines[edge].set_visible(False)
         figure.tight_layout()
-        return _png(figure)
+        return figure
 
 
-class LiveCode(widgets.HBox):  # type: ignore[misc]
+class LiveCode(LabWidget):
     """The current code of `secret` and the seconds it has left, on a (real) clock.
 
     Press ▶ to let it tick: the `Play` control counts in the browser once a second and
@@ -212,7 +217,7 @@ class LiveCode(widgets.HBox):  # type: ignore[misc]
         )
         self.screen = widgets.HTML()
         self.ticker.observe(self._tick, names="value")
-        super().__init__([self.ticker, self.screen])
+        super().__init__([widgets.HBox([self.ticker, self.screen])])
         self.refresh()
 
     def __repr__(self) -> str:
@@ -231,7 +236,7 @@ class LiveCode(widgets.HBox):  # type: ignore[misc]
         self.screen.value = (
             '<div style="display:flex;align-items:center;gap:14px">'
             f'<span style="font:bold 28px monospace;letter-spacing:2px">'
-            f"{html.escape(code[:3])} {html.escape(code[3:])}</span>"
+            f"{html.escape(spaced_code(code))}</span>"
             f'<span style="display:inline-block;width:160px;height:10px;background:#eee">'
             f'<span style="display:block;height:10px;width:{share:.0f}%;background:{colour}">'
             f"</span></span><span>{left:.0f} s left (step {otp.time_step(now, self.period)})"

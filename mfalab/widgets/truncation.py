@@ -8,27 +8,27 @@ The widget computes nothing itself: it draws what `otp.trace` returns.
 
 from __future__ import annotations
 
-import base64
-from typing import Any
-
 import ipywidgets as widgets
 
 from .. import otp
 from ..errors import AuthError
-from ._common import friendly_error, message_html
+from ..lab import EXAMPLE_SECRET
+from ._common import LabWidget, friendly_error, message_html
 
 __all__ = ["TruncationExplorer", "hmac_row_html", "steps_html"]
 
 #: RFC 4226 Appendix D's key, the ASCII bytes "12345678901234567890", in base32.
-RFC_4226_SECRET = base64.b32encode(b"12345678901234567890").decode("ascii")
+RFC_4226_SECRET = EXAMPLE_SECRET
 _MAX_SECRET = 1024
 
 _CELL = (
     "display:inline-block;min-width:2.4em;margin:1px;padding:2px 0;text-align:center;"
     "font-family:monospace;border:1px solid #bbb;border-radius:3px;"
 )
-_CHOSEN = "background:#ffe08a;border-color:#b07d00;font-weight:bold;"
-_OFFSET = "background:#cfe3ff;border-color:#1f4e79;"
+# Colour is never the only cue: the chosen bytes also have a thick solid border and bold
+# text, the last byte a dashed border and its offset nibble an underline (WCAG 2.1 1.4.1).
+_CHOSEN = "background:#ffe08a;border:3px solid #b07d00;font-weight:bold;"
+_OFFSET = "background:#cfe3ff;border:2px dashed #1f4e79;"
 _NIBBLE = "color:#b71c1c;font-weight:bold;text-decoration:underline;"
 
 
@@ -55,9 +55,9 @@ def hmac_row_html(trace: otp.HotpTrace) -> str:
         )
     legend = (
         f'<div style="font-size:0.85em">'
-        f'<span style="{_CELL}{_CHOSEN}">&nbsp;</span> the 4 chosen bytes &nbsp; '
-        f'<span style="{_CELL}{_OFFSET}"><span style="{_NIBBLE}">x</span></span> '
-        f"the last byte; its low nibble is the offset</div>"
+        f'<span style="{_CELL}{_CHOSEN}">&nbsp;</span> the 4 chosen bytes (thick border) '
+        f'&nbsp; <span style="{_CELL}{_OFFSET}"><span style="{_NIBBLE}">x</span></span> '
+        f"the last byte (dashed border); its low nibble, underlined, is the offset</div>"
     )
     return f'<div class="mfalab-hmac-row">{"".join(cells)}</div>{legend}'
 
@@ -84,7 +84,7 @@ def steps_html(trace: otp.HotpTrace, digest: str = "sha1") -> str:
     return f'<ol class="mfalab-truncation-steps">{items}</ol>'
 
 
-class TruncationExplorer:
+class TruncationExplorer(LabWidget):
     """A counter slider over HOTP's dynamic truncation (RFC 4226 §5.3), every step shown.
 
     The secret is base32 text (default: RFC 4226's key); a secret that is not base32 or
@@ -99,7 +99,8 @@ class TruncationExplorer:
         digest: str = "sha1",
         max_counter: int = 99,
     ) -> None:
-        self.secret = widgets.Text(value=secret, description="Secret", layout={"width": "36em"})
+        self.secret = widgets.Text(value=secret, description="Secret",
+                                   layout=widgets.Layout(width="36em", max_width="100%"))
         self.counter = widgets.IntSlider(
             value=counter, min=0, max=max_counter, description="Counter C"
         )
@@ -115,23 +116,17 @@ class TruncationExplorer:
         self.trace: otp.HotpTrace | None = None
         for control in (self.secret, self.counter, self.digest, self.digits):
             control.observe(self._on_change, names="value")
-        self.widget = widgets.VBox(
+        super().__init__(
             [
                 self.secret,
-                widgets.HBox([self.counter, self.digest, self.digits]),
+                widgets.HBox([self.counter, self.digest, self.digits],
+                             layout=widgets.Layout(flex_flow="row wrap")),
                 self.message,
                 self.row,
                 self.steps,
             ]
         )
         self.update()
-
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        bundle: dict[str, Any] = dict(self.widget._repr_mimebundle_(**kwargs))
-        bundle["text/plain"] = (
-            "TruncationExplorer (an interactive widget: run this notebook in Jupyter)"
-        )
-        return bundle
 
     def _on_change(self, _change: object) -> None:
         self.update()

@@ -23,13 +23,17 @@ NOTEBOOKS = Path(__file__).resolve().parent.parent
 
 
 def clean(path: Path) -> bool:
-    """Remove the saved widget state of the notebook at `path`; True if it had some."""
+    """Remove the saved widget state of the notebook at `path`; True if it had some.
+
+    The cells' execution timestamps go too: they change at every run and teach nothing.
+    """
     notebook = nbformat.read(path, as_version=nbformat.NO_CONVERT)
-    if "widgets" not in notebook.metadata:
-        return False
-    del notebook.metadata["widgets"]
+    had_state = "widgets" in notebook.metadata
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        cell.metadata.pop("execution", None)
     nbformat.write(notebook, path)
-    return True
+    return had_state
 
 
 def main(arguments: list[str]) -> int:
