@@ -9,12 +9,12 @@ through `normalize_code` first: only ASCII digits are a code.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import math
 import re
 import secrets
+import struct
 from dataclasses import dataclass
 
 import pyotp
@@ -40,6 +40,8 @@ DIGESTS = {"sha1": hashlib.sha1, "sha256": hashlib.sha256, "sha512": hashlib.sha
 MIN_SECRET_BYTES = 16  # RFC 4226 §4 R6: at least 128 bits; 160 recommended
 MAX_WINDOW = 10
 _CODE_SCAN_LIMIT = 64  # longer input is refused before any other work
+_COUNTER = struct.Struct(">Q")  # RFC 4226 §5.1: the counter as 8 bytes, big-endian
+_WORD = struct.Struct(">I")  # §5.3: four bytes from the offset, big-endian
 _CODE_PATTERNS = {d: re.compile(f"[0-9]{{{d}}}", re.ASCII) for d in (6, 7, 8)}
 
 
@@ -59,18 +61,36 @@ def new_secret(bits: int = 160) -> str:
     return base64.b32encode(secrets.token_bytes(bits // 8)).decode("ascii")
 
 
+_BASE32_AS_INT_DIGITS = str.maketrans(
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", "0123456789abcdefghijklmnopqrstuv"
+)
+_BASE32_TEXT = re.compile("[A-Z2-7]*", re.ASCII)
+_BAD_BASE32_LENGTHS = {1, 3, 6}  # characters mod 8 that no whole number of bytes gives
+
+
+def _base32_decode(text: str) -> bytes:
+    """RFC 4648 §6 base32 (no padding) as one big integer: `base64.b32decode`'s result,
+    several times faster (the verifier's hot path decodes the seed at every check)."""
+    if len(text) % 8 in _BAD_BASE32_LENGTHS:
+        raise InvalidSecret("That secret is not valid base32 (check its length).")
+    if not text:
+        return b""
+    size = len(text) * 5 // 8
+    value = int(text.translate(_BASE32_AS_INT_DIGITS), 32) >> (len(text) * 5 - size * 8)
+    return value.to_bytes(size, "big")
+
+
 def secret_bytes(secret: str | bytes) -> bytes:
     """The key bytes of a base32 secret (spaces, case and padding ignored), or raw bytes."""
     if isinstance(secret, bytes):
         key = secret
     elif isinstance(secret, str):
-        text = secret.replace(" ", "").upper().rstrip("=")
-        if len(text) > 1024 or not re.fullmatch("[A-Z2-7]*", text, re.ASCII):
+        if len(secret) > 1024 or not secret.isascii():  # before upper(): 'ſ'.upper() == 'S'
             raise InvalidSecret("A secret is written in base32: letters A–Z and digits 2–7.")
-        try:
-            key = base64.b32decode(text + "=" * (-len(text) % 8))
-        except binascii.Error:
-            raise InvalidSecret("That secret is not valid base32 (check its length).") from None
+        text = secret.replace(" ", "").upper().rstrip("=")
+        if not _BASE32_TEXT.fullmatch(text):
+            raise InvalidSecret("A secret is written in base32: letters A–Z and digits 2–7.")
+        key = _base32_decode(text)
     else:
         raise InvalidSecret("A secret is a base32 string, like the one under the QR code.")
     if len(key) < MIN_SECRET_BYTES:
@@ -132,9 +152,8 @@ def trace(
 
 def _hotp_code(key: bytes, counter: int, digits: int, digest: str) -> bytes:
     """`trace(...).code` without the record, as ASCII bytes: the verifier's hot path."""
-    mac = hmac.digest(key, counter.to_bytes(8, "big"), digest)
-    offset = mac[-1] & 0x0F
-    integer = int.from_bytes(mac[offset : offset + 4], "big") & 0x7FFFFFFF
+    mac = hmac.digest(key, _COUNTER.pack(counter), digest)
+    integer = _WORD.unpack_from(mac, mac[-1] & 0x0F)[0] & 0x7FFFFFFF
     return b"%0*d" % (digits, integer % 10**digits)
 
 

@@ -178,3 +178,22 @@ def test_provisioning_uri_puts_the_issuer_in_label_and_parameter():
 def test_provisioning_uri_refuses_a_colon_in_the_issuer():
     with pytest.raises(errors.InvalidSetting, match="':'"):
         otp.provisioning_uri(SECRET, "alice", "Evil:Corp")
+
+
+@pytest.mark.parametrize(
+    "twin", ["\u017f", "\u0131", "\uff33"], ids=["long-s", "dotless-i", "fullwidth-S"]
+)
+def test_a_secret_is_checked_as_ascii_before_upper_casing(twin: str):
+    """'ſ'.upper() == 'S': without the ASCII check first, a look-alike would decode."""
+    with pytest.raises(errors.InvalidSecret):
+        otp.secret_bytes("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJ" + twin)
+
+
+def test_the_fast_base32_decoder_agrees_with_the_standard_library():
+    import secrets
+
+    for size in range(16, 80):
+        raw = secrets.token_bytes(size)
+        text = base64.b32encode(raw).decode().rstrip("=")
+        assert otp.secret_bytes(text) == raw
+        assert otp.secret_bytes(text.lower()) == raw
