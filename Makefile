@@ -14,7 +14,7 @@ OATHTOOL := /usr/bin/oathtool
 RSVG_CONVERT := /usr/bin/rsvg-convert
 SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: lab app demo execute test bench lint typecheck security unit notebooks binder browser \
+.PHONY: lab web app demo execute test bench lint typecheck security unit notebooks binder browser \
 	screenshots classroom clean
 
 $(BIN)/python:
@@ -59,6 +59,12 @@ ifneq ($(NOTEBOOKS),)
 		$(NOTEBOOKS)
 	$(BIN)/python notebooks/_tools/clean.py $(NOTEBOOKS)
 endif
+
+# The web login on http://localhost:5000/ (accounts in your data folder); e.g.
+# `make web WEB_ARGS="--port 8000"`.
+WEB_ARGS ?=
+web: $(VENV)/.lab-installed
+	$(BIN)/python -m mfalab web $(WEB_ARGS)
 
 bench: $(VENV)/.test-installed
 	$(BIN)/python bench/run.py

@@ -2,7 +2,8 @@
 
 Register, enroll (the QR code drawn with text, so a real phone can scan it), confirm,
 log in with the password, then the code. `--virtual` answers with the simulated phone
-on a simulated clock, so it runs unattended.
+on a simulated clock, so it runs unattended. `python -m mfalab web` serves the same
+login as web pages (`mfalab.web`, the `web` extra).
 """
 
 from __future__ import annotations
@@ -107,7 +108,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     run = commands.add_parser("demo", help="walk through the whole login in the terminal")
     run.add_argument("--virtual", action="store_true",
                      help="answer with the simulated phone (runs unattended)")
+    try:
+        from .web import cli as web
+    except ImportError:  # Flask is not installed: the `web` extra
+        web = None  # type: ignore[assignment]
+        commands.add_parser("web", help="serve the web login (needs the web extra)")
+    else:
+        web.add_parser(commands)
     args = parser.parse_args(argv)
+    if args.command == "web":
+        if web is None:
+            print("The web login needs Flask: pip install 'mfalab[web]'.")
+            return 1
+        return web.run(args)
     try:
         return demo(virtual=args.virtual)
     except (KeyboardInterrupt, EOFError):

@@ -93,6 +93,35 @@ class EnrollmentFlows:
         return Enrollment(name, self.issuer, now + ENROLLMENT_SECONDS, self.digits,
                           self.period, self.digest, secret, uri, token)
 
+    def enrollment(self, username: str, token: str) -> Enrollment:
+        """The pending enrollment `token` stands for: the handle `begin_enrollment` gave,
+        rebuilt (what a web page keeps between showing the QR code and its confirmation).
+
+        Raises `EnrollmentRequired` when no enrollment of that account waits for this
+        token (the same refusal for any name, enrolling or not) and `EnrollmentExpired`
+        when it is older than 10 minutes.
+        """
+        name = usernames.normalize(username)
+        nobody = EnrollmentRequired(
+            "No enrollment is waiting for this handle: begin enrollment first."
+        )
+        if not isinstance(token, str) or not 0 < len(token) <= 256:
+            raise nobody
+        user = self.store.get_user(name)
+        pending = None if user is None else user.pending
+        if pending is None or not secrets.compare_digest(pending.token_hash, token_hash(token)):
+            raise nobody
+        if self._now() - pending.created_at > ENROLLMENT_SECONDS:
+            raise EnrollmentExpired(
+                f"This enrollment was not confirmed within {ENROLLMENT_SECONDS // 60} "
+                "minutes: begin again."
+            )
+        uri = otp.provisioning_uri(pending.secret, name, self.issuer, pending.digits,
+                                   pending.period, pending.digest)
+        return Enrollment(name, self.issuer, pending.created_at + ENROLLMENT_SECONDS,
+                          pending.digits, pending.period, pending.digest, pending.secret, uri,
+                          token)
+
     def _pending_for(self, enrollment: object) -> tuple[str, PendingFactor]:
         """The account and pending factor `enrollment` is the handle of, or a refusal that
         tells an outsider nothing (the same for any name, enrolling or not)."""

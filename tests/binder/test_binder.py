@@ -5,17 +5,23 @@
 - A fresh virtual environment built from `binder/requirements.txt` alone imports mfalab,
   ipywidgets and voila, executes `00_start_here` and `app.ipynb`, and serves the app with
   Voilà on 127.0.0.1 (started and stopped by its process id).
+- In that environment, jupyter-server-proxy starts the web login behind a Jupyter server
+  with a JupyterHub-like base URL, at `…/mfalab-web/`, and every link keeps that prefix.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -46,6 +52,7 @@ def test_binder_requirements_install_the_package_with_bounded_versions():
     assert "-c ../constraints.txt" in lines  # every version pinned to a tested one
     assert any(ln.startswith(".[") or ln == "." for ln in lines)  # the package itself
     assert any(ln.startswith("voila") for ln in lines)
+    assert any(ln.startswith("jupyter-server-proxy") for ln in lines)  # the web login
 
 
 def _free_port() -> int:
@@ -133,3 +140,71 @@ def test_voila_serves_the_app_on_loopback(binder_env: tuple[Path, dict[str, str]
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.wait(timeout=20)
+
+
+def test_jupyter_server_proxy_serves_the_web_login(binder_env: tuple[Path, dict[str, str]],
+                                                   tmp_path: Path):
+    venv, env = binder_env
+    port, token, base = _free_port(), "binder-test-token", "/user/learner/"
+    env = {**env, "XDG_DATA_HOME": str(tmp_path / "data")}  # the app's database goes here
+    server = subprocess.Popen(
+        [str(venv / "bin" / "jupyter"), "server", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+         f"--ServerApp.base_url={base}", f"--ServerApp.root_dir={tmp_path}", "--allow-root"],
+        cwd=tmp_path, env=env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    auth = {"Authorization": f"token {token}"}
+    root = f"http://127.0.0.1:{port}{base}"
+
+    def call(path: str, data: bytes | None = None,
+             headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], str]:
+        request = urllib.request.Request(  # noqa: S310 (http://127.0.0.1 only)
+            root + path, data=data, headers={**auth, **(headers or {})})
+        opener = urllib.request.build_opener(_NoRedirect)
+        try:
+            with opener.open(request, timeout=60) as answer:
+                return answer.status, dict(answer.headers), answer.read().decode()
+        except urllib.error.HTTPError as refused:
+            return refused.code, dict(refused.headers), refused.read().decode()
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                status, _, info = call("server-proxy/servers-info")
+                break
+            except OSError:
+                assert server.poll() is None, "jupyter server exited"
+                assert time.monotonic() < deadline, "jupyter server did not answer"
+                time.sleep(0.2)
+        assert status == 200 and "mfalab-web" in info  # the launcher's tile
+        status, headers, page = call("mfalab-web/login")  # starts `python -m mfalab web`
+        assert status == 200, page[:500]
+        assert f'action="{base}mfalab-web/login"' in page
+        assert f'href="{base}mfalab-web/static/style.css"' in page
+        cookie = headers["Set-Cookie"].split(";", 1)[0]
+        assert cookie.startswith("__Host-mfalab=") and "Secure" in headers["Set-Cookie"]
+        csrf = re.search(r'name="csrf_token" value="([^"]+)"', page)
+        assert csrf is not None
+        form = urllib.parse.urlencode({"csrf_token": csrf.group(1), "username": "learner",
+                                       "new_password": "violet anchor tundra 58"}).encode()
+        status, headers, _ = call("mfalab-web/register", form, {"Cookie": cookie})
+        assert status == 302
+        assert headers["Location"] == f"{base}mfalab-web/enroll?notice=registered"
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=20)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGKILL)  # the web app the proxy started, if left
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """Keep a redirect as the answer, to read its Location."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None

@@ -79,8 +79,8 @@ def run_lesson(page: Page, lab: Server, notebook: str, *, widgets: bool = True) 
     """Open `notebook` in JupyterLab, clear its outputs, Run All, wait for every cell.
 
     Then check: every error output belongs to a cell tagged `raises-exception` (and each
-    such cell did raise), and no widget failed to display. `widgets=False` is for a lesson
-    that has none yet (08): then it must display none.
+    such cell did raise), and no widget failed to display. A lesson with `widgets` displays
+    at least one; lesson 07 drives a web app instead, and displays none.
     """
     # Any dialog (a kernel choice, say) is accepted whenever it shows up.
     page.add_locator_handler(
@@ -119,7 +119,7 @@ def run_lesson(page: Page, lab: Server, notebook: str, *, widgets: bool = True) 
     assert not not_run, f"{notebook}: code cells left unrun (numbered among code cells): {not_run}"
     # Every cell that displays a widget (in the committed notebook) renders it in the page.
     widget_cells = _cells_with_output(notebook, WIDGET_VIEW)
-    assert bool(widget_cells) == widgets, f"{notebook} widgets: {widget_cells}"
+    assert bool(widget_cells) == widgets, f"{notebook}: widget cells {widget_cells}"
     for i in widget_cells:
         expect(cells.nth(i).locator(".jp-OutputArea .jupyter-widgets").first).to_be_visible()
     expect(page.locator(".jp-Notebook")).not_to_contain_text("Error displaying widget")
@@ -364,6 +364,22 @@ def test_lesson_06_login_app(lab: Server, page: Page, screenshots: Path) -> None
     expect(app.locator("ol li")).to_have_count(10)
 
 
+def test_lesson_07_web_defenses(lab: Server, page: Page, screenshots: Path) -> None:
+    run_lesson(page, lab, "07_put_it_on_the_web.ipynb", widgets=False)
+    notebook = page.locator(".jp-Notebook")
+    link = notebook.get_by_role("link", name="Open the web login")
+    expect(link).to_have_attribute("href", re.compile(r"^http://localhost:\d+/$"))
+    for shown in ("Challenge(username='alice'", "'__Host-mfalab'",
+                  "This form has expired or did not come from this site.",
+                  "(401, 'This session has ended (signed out): log in again.')",
+                  "Content-Security-Policy: default-src 'self';",
+                  "(429, '30', 'Too many failed attempts: wait 30 s before trying again.')",
+                  "Not answered yet", "BackgroundServer(loopback, stopped)"):
+        expect(notebook).to_contain_text(shown)
+    stolen = page.locator(".jp-Cell", has_text="thief = Visitor(server.url, cookie=stolen)")
+    screenshot(page, stolen.first, screenshots / "lesson-07.png")
+
+
 def test_lesson_08_phishing_and_passkeys(lab: Server, page: Page, screenshots: Path) -> None:
     """The relay wins against the code and fails against the passkey, in the page itself."""
     run_lesson(page, lab, "08_phishing_and_passkeys.ipynb", widgets=False)
@@ -377,8 +393,6 @@ def test_lesson_08_phishing_and_passkeys(lab: Server, page: Page, screenshots: P
     expect(notebook).to_contain_text("passkey_clone_warning  counter: 5 after 5")
     expect(notebook).to_contain_text("Not answered yet: set answer_1")
     screenshot(page, refused, screenshots / "lesson-08.png")
-
-
 @pytest.mark.parametrize("notebook", sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb")))
 def test_every_lesson_is_covered(notebook: str) -> None:
     """A new lesson needs its own browser test here."""
