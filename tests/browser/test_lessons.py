@@ -393,6 +393,8 @@ def test_lesson_08_phishing_and_passkeys(lab: Server, page: Page, screenshots: P
     expect(notebook).to_contain_text("passkey_clone_warning  counter: 5 after 5")
     expect(notebook).to_contain_text("Not answered yet: set answer_1")
     screenshot(page, refused, screenshots / "lesson-08.png")
+
+
 @pytest.mark.parametrize("notebook", sorted(p.name for p in NOTEBOOKS.glob("0*.ipynb")))
 def test_every_lesson_is_covered(notebook: str) -> None:
     """A new lesson needs its own browser test here."""
