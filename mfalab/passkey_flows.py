@@ -211,6 +211,15 @@ class PasskeyFlows:
 
     # -- signing in -----------------------------------------------------------------------
 
+    def has_passkey(self, challenge: Challenge) -> bool:
+        """Whether the account of this login holds a passkey (so a page may offer one).
+
+        Asked only with a live login `Challenge`: the password step has passed, so this
+        tells nobody anything new. Raises `InvalidChallenge` or `ChallengeExpired`.
+        """
+        _, name = self._open_challenge(challenge)
+        return self._has_passkey(name)
+
     def begin_passkey_login(self, challenge: Challenge) -> dict[str, Any]:
         """Request options for `navigator.credentials.get()` after the password step.
 

@@ -211,6 +211,14 @@ def test_request_options_are_for_this_account_and_require_user_verification(regi
     assert [c["id"] for c in options["allowCredentials"]] == held
 
 
+def test_a_login_says_whether_its_account_has_a_passkey(lab: Lab):
+    assert lab.auth.has_passkey(lab.alice.challenge()) is False
+    lab.register()
+    assert lab.auth.has_passkey(lab.alice.challenge()) is True
+    with pytest.raises(errors.InvalidChallenge):
+        lab.auth.has_passkey(Session("alice", 0.0, "totp", "x"))  # type: ignore[arg-type]
+
+
 def test_an_account_without_passkeys_gets_no_request_options(lab: Lab):
     with pytest.raises(errors.EnrollmentRequired, match="no passkey"):
         lab.auth.begin_passkey_login(lab.alice.challenge())
