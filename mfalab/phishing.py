@@ -9,10 +9,12 @@ the real site with the same code, it is refused as already used (`CodeReused`): 
 symptom means someone else used the code first.
 
 Against a passkey the same relay fails (§3.2.5's phishing resistance by verifier-name
-binding): the victim's browser writes the fake page's origin into `clientDataJSON`, which
-the passkey signs, so the real service refuses the forwarded answer (and audits it); and a
-page that asks for its own RP ID gets nothing, because the passkey is scoped to the real
-RP ID. `read_assertion` decodes what was signed, byte by byte.
+binding). On a look-alike domain the browser will not even ask the authenticator for the
+real site's passkeys; a page that asks for its own RP ID gets nothing, because the
+passkey is scoped to the real RP ID; and a page the browser does let ask (one on the
+site's own host name) gets an answer naming its own origin in `clientDataJSON`, which the
+passkey signs, so the real service refuses it (and audits it). `read_assertion` decodes
+what was signed, byte by byte.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .service import AuthService
 
 __all__ = [
     "PHISHING_ORIGIN",
+    "SHARED_HOST_ORIGIN",
     "RelayPage",
     "RelayResult",
     "SignedData",
@@ -37,7 +40,11 @@ __all__ = [
     "rewrite_origin",
 ]
 
-PHISHING_ORIGIN = "http://evil.localhost:5001"
+PHISHING_ORIGIN = "http://evil.localhost:5001"  # a look-alike name
+#: A page on the site's own host name, another port: the browser lets it ask for the site's
+#: passkeys (on the web: a page on one of the site's subdomains), and the origin it writes
+#: into clientDataJSON gives it away.
+SHARED_HOST_ORIGIN = "http://localhost:5001"
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,13 @@ part, §6.1 and §6.3 for the authenticator's): EC P-256 keys (COSE ES256) made 
 `cryptography`, `none` attestation, the user-present and user-verified flags set, and a
 signature counter. The browser's part is what defeats phishing: it writes the page's
 origin into `clientDataJSON`, and lets a page ask only for an RP ID that is its own host
-or a parent domain of it; the authenticator signs the SHA-256 of that RP ID, and holds
-each passkey for one RP ID only. So a phishing page is simply the same key asked from
-another origin: `key.get(options, origin="http://evil.localhost:5001")`.
+or a registrable parent domain of it (so `evil.localhost` may not ask for `localhost`'s
+passkeys, as Chromium refuses too: a single label is no registrable domain); the
+authenticator signs the SHA-256 of that RP ID, and holds each passkey for one RP ID only.
+So a phishing page is simply the same key asked from another origin:
+`key.get(options, origin="http://evil.localhost:5001")` is refused by the browser, and
+`key.get(options, origin="http://localhost:5001")` (the site's host, another port) gets an
+answer that names its own origin, which the site refuses.
 
 A fixed `seed` makes keys, credential IDs and (deterministic, RFC 6979) signatures the
 same on every run, for lessons whose outputs are checked. Never a real authenticator.
@@ -157,11 +161,14 @@ class VirtualPasskey:
                            "crossOrigin": False}, separators=(",", ":")).encode()
 
     def _page(self, origin: str | None, rp_id: object) -> tuple[str, str]:
-        """The browser's checks (§5.1.3, §5.1.4): the origin, and an RP ID
-        that is the page's host or a parent domain of it."""
+        """The browser's checks (§5.1.3, §5.1.4): the origin, and an RP ID that is the
+        page's host, or a parent domain of it that is registrable (HTML's "is a registrable
+        domain suffix of or is equal to": a single label such as `localhost` or `com` is
+        not, so only that very host may use it)."""
         page, host = _check_origin(self.origin if origin is None else origin)
         rp = host if rp_id is None else rp_id
-        if not isinstance(rp, str) or not (host == rp or host.endswith("." + rp)):
+        parent = isinstance(rp, str) and "." in rp and host.endswith("." + rp)
+        if not isinstance(rp, str) or not (host == rp or parent):
             raise PasskeyUnavailable(
                 f"The page at {page} may not ask for passkeys of {rp!r}: the browser refuses "
                 "(SecurityError), so the authenticator is never asked.")

@@ -57,7 +57,7 @@ def test_the_solutions_pass(lesson: dict[str, Any]):
 
 @pytest.mark.parametrize(("answer", "says"), [
     ("http://localhost:5000", "that is the real site"),
-    ("http://mfa-lab-help.localhost:8443/", "no trailing slash"),
+    ("http://localhost:8443/", "no trailing slash"),
     ("eyJ0eXBlIjoid2ViYXV0aG4uZ2V0In0", "still base64url"),
     (42, "as text"),
     ("https://example.org", "read the 'origin' field"),
@@ -69,8 +69,8 @@ def test_exercise_1_names_the_usual_mistakes(lesson: dict[str, Any], answer: obj
 
 
 def test_exercise_1_accepts_bytes_and_quotes(lesson: dict[str, Any]):
-    assert check("08.1", {**lesson, "answer_1": b"http://mfa-lab-help.localhost:8443"}).correct
-    assert check("08.1", {**lesson, "answer_1": "'http://mfa-lab-help.localhost:8443'"}).correct
+    assert check("08.1", {**lesson, "answer_1": b"http://localhost:8443"}).correct
+    assert check("08.1", {**lesson, "answer_1": "'http://localhost:8443'"}).correct
     assert "Run the cell" in check("08.1", {"answer_1": "x"}).message
 
 

@@ -28,7 +28,7 @@ from mfalab.throttle import Throttle
 
 from .conftest import PASSWORD, Account, enroll, make_auth
 
-EVIL = "http://evil.localhost:5001"
+EVIL = "http://localhost:5001"  # the site's host, another port: the browser lets it ask
 
 
 class Lab:

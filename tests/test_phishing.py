@@ -8,7 +8,13 @@ import pytest
 
 from mfalab import AuditEvent, FrozenClock, UserStore, VirtualPasskey, errors
 from mfalab.events import Event
-from mfalab.phishing import PHISHING_ORIGIN, RelayPage, read_assertion, rewrite_origin
+from mfalab.phishing import (
+    PHISHING_ORIGIN,
+    SHARED_HOST_ORIGIN,
+    RelayPage,
+    read_assertion,
+    rewrite_origin,
+)
 
 from .conftest import PASSWORD, Account, enroll, make_auth
 
@@ -57,19 +63,31 @@ def test_the_victims_own_login_with_that_code_is_then_refused_as_reused(victim: 
     assert tail == ["password_ok", "code_accepted", "password_ok", "code_reused"]
 
 
+def test_on_a_look_alike_domain_the_browser_never_asks_the_passkey(
+    victim: Account, key: VirtualPasskey
+):
+    """evil.localhost may not ask for localhost's passkeys: nothing is signed to relay."""
+    page = RelayPage(victim.auth)
+    assert page.origin == PHISHING_ORIGIN
+    page.enter_password("alice", PASSWORD)
+    with pytest.raises(errors.PasskeyUnavailable, match="SecurityError"):
+        key.get(page.passkey_options(), origin=page.origin)
+
+
 def test_the_relay_fails_against_a_passkey_and_the_refusal_is_audited(
     victim: Account, key: VirtualPasskey
 ):
-    page = RelayPage(victim.auth)
+    """A page the browser lets ask (the site's host, another port): refused by origin."""
+    page = RelayPage(victim.auth, origin=SHARED_HOST_ORIGIN)
     page.enter_password("alice", PASSWORD)
     answer = key.get(page.passkey_options(), origin=page.origin)  # the victim's browser
-    assert read_assertion(answer).client_data["origin"] == PHISHING_ORIGIN
+    assert read_assertion(answer).client_data["origin"] == SHARED_HOST_ORIGIN
     result = page.enter_passkey(answer)
     assert not result.won and result.session is None
     assert isinstance(result.refusal, errors.PasskeyRefused)
     assert result.refusal.reason == "origin"
     last = victim.auth.audit_log("alice")[-1]
-    assert last.event == Event.PASSKEY_REJECTED and PHISHING_ORIGIN in last.detail
+    assert last.event == Event.PASSKEY_REJECTED and SHARED_HOST_ORIGIN in last.detail
     assert str(result).startswith("The relay failed: PasskeyRefused")
 
 
@@ -94,7 +112,7 @@ def test_a_page_on_an_unrelated_domain_is_refused_by_the_browser(
 def test_the_victim_still_signs_in_on_the_real_site_with_the_passkey(
     victim: Account, key: VirtualPasskey
 ):
-    page = RelayPage(victim.auth)
+    page = RelayPage(victim.auth, origin=SHARED_HOST_ORIGIN)
     page.enter_password("alice", PASSWORD)
     page.enter_passkey(key.get(page.passkey_options(), origin=page.origin))
     challenge = victim.auth.login("alice", PASSWORD)
@@ -106,10 +124,10 @@ def test_what_a_passkey_signs_decoded_byte_by_byte(victim: Account, key: Virtual
     challenge = victim.auth.login("alice", PASSWORD)
     options = victim.auth.begin_passkey_login(challenge)
     real = read_assertion(key.get(options))
-    phished = read_assertion(key.get(options, origin=PHISHING_ORIGIN))
+    phished = read_assertion(key.get(options, origin=SHARED_HOST_ORIGIN))
     assert real.client_data == {"type": "webauthn.get", "challenge": options["challenge"],
                                 "origin": "http://localhost:5000", "crossOrigin": False}
-    assert phished.client_data["origin"] == PHISHING_ORIGIN
+    assert phished.client_data["origin"] == SHARED_HOST_ORIGIN
     assert real.rp_id_hash == hashlib.sha256(b"localhost").hexdigest() == phished.rp_id_hash
     assert real.is_for("localhost") and not real.is_for("evil.localhost")
     assert real.flags == ("UP user present", "UV user verified")
@@ -134,7 +152,7 @@ def test_read_assertion_refuses_what_is_not_an_answer(bad: object):
 
 def test_rewriting_the_origin_breaks_the_signature(victim: Account, key: VirtualPasskey):
     """The attacker cannot just edit clientDataJSON back to the real origin."""
-    page = RelayPage(victim.auth)
+    page = RelayPage(victim.auth, origin=SHARED_HOST_ORIGIN)
     page.enter_password("alice", PASSWORD)
     answer = key.get(page.passkey_options(), origin=page.origin)
     edited = rewrite_origin(answer, "http://localhost:5000")
@@ -147,8 +165,8 @@ def test_rewriting_the_origin_breaks_the_signature(victim: Account, key: Virtual
 def test_describe_names_the_origin_and_the_rp_id_hash(victim: Account, key: VirtualPasskey):
     challenge = victim.auth.login("alice", PASSWORD)
     text = read_assertion(key.get(victim.auth.begin_passkey_login(challenge),
-                                  origin=PHISHING_ORIGIN)).describe()
-    assert f"origin     {PHISHING_ORIGIN}" in text
+                                  origin=SHARED_HOST_ORIGIN)).describe()
+    assert f"origin     {SHARED_HOST_ORIGIN}" in text
     assert "(the SHA-256 of 'localhost')" in text and "signature counter 1" in text
     assert "NOT the SHA-256 of 'evil.localhost'" in read_assertion(
         key.get(victim.auth.begin_passkey_login(challenge))).describe("evil.localhost")

@@ -102,9 +102,9 @@ def test_an_answer_made_on_a_phishing_origin_is_refused_with_the_services_senten
     browser.post("/login", {"username": "alice", "password": PASSWORD})
     status, options = post_json(browser, "/login/passkey/options")
     status, answer = post_json(browser, "/login/passkey",
-                               key.get(options, origin="http://evil.localhost:5001"))
+                               key.get(options, origin="http://localhost:5001"))
     assert status == 400
-    assert "made for the page at 'http://evil.localhost:5001'" in answer["error"]
+    assert "made for the page at 'http://localhost:5001'" in answer["error"]
     assert browser.get("/account").status == 401  # not signed in: the login page, saying why
 
 
