@@ -386,10 +386,12 @@ def test_lesson_08_phishing_and_passkeys(lab: Server, page: Page, screenshots: P
     notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
     expect(notebook).to_contain_text("The relay won: the attacker holds a session for 'alice'")
     expect(notebook).to_contain_text("CodeReused: That code was already used")
+    expect(notebook).to_contain_text("PasskeyUnavailable: The page at http://evil.localhost:5001 "
+                                     "may not ask for passkeys of 'localhost'")
     refused = page.locator(".jp-OutputArea-output", has_text="made for the page at "
-                           "'http://evil.localhost:5001', not for this site").first
+                           "'http://localhost:5001', not for this site").first
     expect(refused).to_be_visible()
-    expect(notebook).to_contain_text("origin     http://evil.localhost:5001")
+    expect(notebook).to_contain_text("origin     http://localhost:5001")
     expect(notebook).to_contain_text("passkey_clone_warning  counter: 5 after 5")
     expect(notebook).to_contain_text("Not answered yet: set answer_1")
     screenshot(page, refused, screenshots / "lesson-08.png")
