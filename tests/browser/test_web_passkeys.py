@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import CDPSession, Page, expect
@@ -84,7 +85,7 @@ def _fresh_code(site: Site) -> str:
 
 
 def test_a_passkey_added_in_chromium_signs_in_and_a_relay_cannot_use_it(
-    page: Page, site: Site, screenshots: object
+    page: Page, site: Site, screenshots: Path
 ) -> None:
     page.context.clear_cookies()
     _authenticator(page)
@@ -101,6 +102,8 @@ def test_a_passkey_added_in_chromium_signs_in_and_a_relay_cannot_use_it(
     assert len(site.auth.store.passkeys(USERNAME)) == 1
     page.reload()
     expect(page.get_by_role("button", name="Remove passkey")).to_have_count(1)
+    page.locator("#h-passkeys").scroll_into_view_if_needed()
+    page.screenshot(path=str(screenshots / "web-passkeys.png"))
 
     # Sign out; the password, then the passkey instead of a code.
     page.locator("#sign-out").click()
@@ -126,6 +129,7 @@ def test_a_passkey_added_in_chromium_signs_in_and_a_relay_cannot_use_it(
     _password(page, site.shared_host)
     page.get_by_role("button", name="Use a passkey instead").click()
     expect(error).to_contain_text(f"made for the page at '{site.shared_host}', not for this site")
+    page.screenshot(path=str(screenshots / "web-passkey-relay.png"))
     expect(heading).to_have_text("Type your code")
     last = site.auth.audit_log(USERNAME)[-1]
     assert last.event == "passkey_rejected" and site.shared_host in last.detail
