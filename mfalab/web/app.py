@@ -62,7 +62,8 @@ def create_app(
     rate_limits: Mapping[str, str] | None = None,
     limiter_storage: str = "memory://",
 ) -> Flask:
-    """The web app for `auth`: /register, /enroll, /login, /login/code, /account, /logout.
+    """The web app for `auth`: /register, /enroll, /login, /login/code, /account, /logout,
+    and the passkey steps (`passkey_views`: JSON for the browser's WebAuthn API).
 
     `secret_key` signs CSRF tokens (a random one per app when None: a restart then only
     asks for a reload). `rate_limits` overrides `RATE_LIMITS`, the Flask-Limiter rates per
