@@ -32,6 +32,7 @@ from .base import (
     UserRecord,
     UserStore,
 )
+from .sqlite_passkeys import SQLitePasskeys
 from .sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
@@ -62,7 +63,7 @@ def _checked_path(path: object) -> str:
     return text
 
 
-class SQLiteStore(UserStore):
+class SQLiteStore(SQLitePasskeys, UserStore):
     """The SQLite backend: one file (or memory), safe across threads and processes."""
 
     def __init__(self, location: str | os.PathLike[str] = ":memory:") -> None:

@@ -407,6 +407,23 @@ def test_lesson_07_web_defenses(lab: Server, page: Page, screenshots: Path) -> N
     screenshot(page, stolen.first, screenshots / "lesson-07.png")
 
 
+def test_lesson_08_phishing_and_passkeys(lab: Server, page: Page, screenshots: Path) -> None:
+    """The relay wins against the code and fails against the passkey, in the page itself."""
+    run_lesson(page, lab, "08_phishing_and_passkeys.ipynb", widgets=False)
+    notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+    expect(notebook).to_contain_text("The relay won: the attacker holds a session for 'alice'")
+    expect(notebook).to_contain_text("CodeReused: That code was already used")
+    expect(notebook).to_contain_text("PasskeyUnavailable: The page at http://evil.localhost:5001 "
+                                     "may not ask for passkeys of 'localhost'")
+    refused = page.locator(".jp-OutputArea-output", has_text="made for the page at "
+                           "'http://localhost:5001', not for this site").first
+    expect(refused).to_be_visible()
+    expect(notebook).to_contain_text("origin     http://localhost:5001")
+    expect(notebook).to_contain_text("passkey_clone_warning  counter: 5 after 5")
+    expect(notebook).to_contain_text("Not answered yet: set answer_1")
+    screenshot(page, refused, screenshots / "lesson-08.png")
+
+
 def _bare_image_cells(notebook: str) -> tuple[int, ...]:
     """Cells with a PNG output and no HTML beside it (shown with no text alternative)."""
     cells = json.loads((NOTEBOOKS / notebook).read_text(encoding="utf-8"))["cells"]
