@@ -26,7 +26,8 @@ from typing import TypeVar
 
 from argon2 import Parameters
 
-from . import otp, passkeys, passwords, recovery, throttle, usernames
+from . import otp, passkeys, passwords, recovery, usernames
+from .admin import AdminFlows
 from .attempts import Attempt, UnitOfWork
 from .clock import Clock, SystemClock, require_clock
 from .enrollments import ENROLLMENT_SECONDS, EnrollmentFlows
@@ -38,7 +39,6 @@ from .errors import (
     InvalidCode,
     InvalidSetting,
     LoginFailed,
-    UnknownUser,
     WeakPassword,
 )
 from .events import Check, Event, ThrottleKind
@@ -64,7 +64,7 @@ _PASSWORD, _FACTOR = ThrottleKind.PASSWORD, ThrottleKind.FACTOR
 _T = TypeVar("_T")
 
 
-class AuthService(EnrollmentFlows, SessionFlows, PasskeyFlows):
+class AuthService(EnrollmentFlows, SessionFlows, PasskeyFlows, AdminFlows):
     """The whole login flow on one `UserStore`.
 
     `clock` is injected (a `FrozenClock` in lessons and tests). `password_profile`
@@ -336,49 +336,3 @@ class AuthService(EnrollmentFlows, SessionFlows, PasskeyFlows):
         return self._with_recovery_code(
             name, recovery_code, lambda left: self._finish_login(challenge, "recovery code",
                                                                  left))
-
-    # -- administration and inspection ---------------------------------------------
-
-    def reset_second_factor(self, username: str) -> None:
-        """Administrator: remove the account's second factors, passkeys too (back to not
-        enrolled).
-
-        Notified to the account's owner: an account-recovery event (NIST SP 800-63B-4 §4.2).
-        """
-        name = usernames.normalize(username)
-        with self._work.attempt(None, name) as attempt:
-            if self.store.get_user(name) is None:
-                raise UnknownUser(f"There is no account named {name!r}.")
-            self.store.clear_second_factor(name)
-            removed = self._remove_all_passkeys(name)
-            attempt.audit(Event.SECOND_FACTOR_RESET, "by an administrator" + (
-                f"; {removed} passkey{'s' * (removed != 1)} removed" if removed else ""))
-
-    def status(self, username: str) -> AccountStatus:
-        """Administrator: the account's state — factor, failures, locks, codes left."""
-        name = usernames.normalize(username)
-        user = self.store.get_user(name)
-        if user is None:
-            raise UnknownUser(f"There is no account named {name!r}.")
-        now = self._now()
-        factor = self.store.get_throttle(_FACTOR, name)
-        password = self.store.get_throttle(_PASSWORD, self.store.pseudonym(name))
-        return AccountStatus(
-            username=name,
-            enrolled=user.seed is not None,
-            pending=user.pending is not None,
-            failures=factor.failures,
-            retry_after=throttle.retry_after(factor, now),
-            disabled=factor.disabled,
-            recovery_codes_left=len(self.store.unused_recovery_codes(name)),
-            password_failures=password.failures,
-            password_retry_after=throttle.retry_after(password, now),
-        )
-
-    def audit_log(self, username: str) -> list[AuditEvent]:
-        """Administrator: every audit event of the name, oldest first (for a name that is
-        not an account, the events stored under its pseudonym)."""
-        name = usernames.normalize(username)
-        key = name if self.store.get_user(name) is not None else self.store.pseudonym(name)
-        return [AuditEvent(r.at, r.username, r.event, r.detail, r.repeats)
-                for r in self.store.audit(key)]
