@@ -121,12 +121,30 @@ $(RSVG_CONVERT):
 		($(SUDO) apt-get update && \
 		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y librsvg2-bin)
 
+# Node.js and npm from apt, only when missing (for the npm packages below, never global).
+NODE_AND_NPM := command -v node >/dev/null && command -v npm >/dev/null || \
+	$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm || \
+	($(SUDO) apt-get update && \
+	 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm)
+
+# axe-core, the accessibility checker the browser tests inject into every page they check
+# (WCAG 2.1 AA): pinned by tests/browser/package-lock.json, installed into build/axe/.
+AXE_DIR := build/axe
+AXE     := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+
+$(AXE): tests/browser/package.json tests/browser/package-lock.json
+	$(NODE_AND_NPM)
+	mkdir -p $(AXE_DIR)
+	cp tests/browser/package.json tests/browser/package-lock.json $(AXE_DIR)/
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund
+	touch $@
+
 # Screenshots change at every run (codes, clocks): tests write them to build/;
 # `make screenshots` refreshes the README's in docs/screenshots/ on purpose.
-browser: $(VENV)/.test-installed $(CHROMIUM)
+browser: $(VENV)/.test-installed $(CHROMIUM) $(AXE)
 	MFALAB_SCREENSHOTS_DIR=build/screenshots $(BIN)/pytest tests/browser
 
-screenshots: $(VENV)/.test-installed $(CHROMIUM)
+screenshots: $(VENV)/.test-installed $(CHROMIUM) $(AXE)
 	MFALAB_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser
 
 # A class on a real JupyterHub (tests/classroom): the hub from .venv, the proxy from npm in
@@ -142,10 +160,7 @@ $(VENV)/.classroom-installed: classroom/requirements.txt constraints.txt $(VENV)
 	touch $@
 
 $(PROXY): classroom/package.json classroom/package-lock.json
-	command -v node >/dev/null && command -v npm >/dev/null || \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm || \
-		($(SUDO) apt-get update && \
-		 $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y nodejs npm)
+	$(NODE_AND_NPM)
 	mkdir -p $(NODE_DIR)
 	cp classroom/package.json classroom/package-lock.json $(NODE_DIR)/
 	cd $(NODE_DIR) && npm ci --no-audit --no-fund

@@ -8,10 +8,11 @@ from importlib.metadata import PackageNotFoundError, version
 
 from . import errors, events, otp, passwords, qr, recovery
 from .clock import FrozenClock, LabClock, SystemClock
-from .models import AccountStatus, AuditEvent, Challenge, Enrollment, Session
+from .models import AccountStatus, AuditEvent, Challenge, Enrollment, Passkey, Session
 from .phone import VirtualAuthenticator
 from .service import AuthService
 from .store import UserStore
+from .virtual_passkey import VirtualPasskey
 
 __all__ = [
     "AccountStatus",
@@ -21,10 +22,12 @@ __all__ = [
     "Enrollment",
     "FrozenClock",
     "LabClock",
+    "Passkey",
     "Session",
     "SystemClock",
     "UserStore",
     "VirtualAuthenticator",
+    "VirtualPasskey",
     "errors",
     "events",
     "otp",

@@ -61,8 +61,11 @@ class Attempt:
         if event in NOTIFIED:
             self.outbox.append(record)
 
-    def fail(self, event: Event, error: AuthError) -> NoReturn:
-        """Count one refused attempt, audit it (and any lock it starts), and refuse."""
+    def fail(self, event: Event, error: AuthError, detail: str = "") -> NoReturn:
+        """Count one refused attempt, audit it (and any lock it starts), and refuse.
+
+        `detail` (never a secret) says what was refused, before the count.
+        """
         if self.kind is not None:
             store, now = self._work.store, self._work.now()
             before = self.state
@@ -71,7 +74,8 @@ class Attempt:
             )
             store.set_throttle(self.kind, self.key, after)
             self.state = after
-            self.audit(event, f"{self.kind} failure {after.failures} in a row")
+            count = f"{self.kind} failure {after.failures} in a row"
+            self.audit(event, f"{detail}; {count}" if detail else count)
             if after.locked_until > before.locked_until:
                 seconds = throttle.lock_seconds(after.failures)
                 self.audit(Event.LOCKOUT, f"{self.kind} locked for {seconds:.0f} s")
@@ -79,7 +83,7 @@ class Attempt:
                 self.audit(Event.SECOND_FACTOR_DISABLED,
                            f"after {throttle.DISABLE_AFTER} failures in a row")
         else:
-            self.audit(event)
+            self.audit(event, detail)
         raise _Refusal(error)
 
     def refuse(self, error: AuthError) -> NoReturn:

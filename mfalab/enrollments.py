@@ -50,6 +50,7 @@ class EnrollmentFlows:
     if TYPE_CHECKING:
         def _now(self) -> float: ...
         def _check_password(self, username: str, password: str) -> UserRecord: ...
+        def _has_passkey(self, username: str) -> bool: ...
         def _check_code(self, attempt: Attempt, user: UserRecord, code: object,
                         pending: PendingFactor | None = None) -> int: ...
         def _with_code(self, name: str, code: object, then: Callable[[], _T]) -> _T: ...
@@ -70,7 +71,7 @@ class EnrollmentFlows:
         """
         user = self._check_password(username, password)
         name = user.username
-        if user.seed is not None:
+        if user.seed is not None or self._has_passkey(name):  # a passkey is a factor too
             if code is None:
                 raise SecondFactorRequired(
                     "This account already has a second factor: to replace it, give a current "

@@ -26,6 +26,8 @@ __all__ = [
     "InvalidUsername",
     "KeyProblem",
     "LoginFailed",
+    "PasskeyRefused",
+    "PasskeyUnavailable",
     "SecondFactorDisabled",
     "SecondFactorRequired",
     "SessionExpired",
@@ -121,6 +123,28 @@ class CodeReused(InvalidCode):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, Check.REPLAY)
+
+
+class PasskeyRefused(InvalidCode):
+    """A passkey answer the relying party refused (WebAuthn Level 3 §7.1, §7.2).
+
+    `reason` names the rule, in a word or two, for the audit trail and the lessons:
+    "malformed", "challenge", "origin", "rp id", "user verification", "signature",
+    "unknown passkey", "counter" (a possible clone) or "duplicate". Counted by the
+    second factor's throttle like a wrong code; `detail` adds what was seen (the page's
+    origin, the counters), for the audit trail.
+    """
+
+    def __init__(self, message: str, reason: str, detail: str = "") -> None:
+        super().__init__(message, Check.PASSKEY)
+        self.reason = reason
+        self.detail = detail  # what the audit trail records beside the reason (no secret)
+
+
+class PasskeyUnavailable(AuthError):
+    """The authenticator (or the browser in front of it) gave no answer: it holds no passkey
+    for that RP ID, the page's origin may not ask for that RP ID, or the options are not
+    ones it can use (the browser's NotAllowedError, SecurityError or InvalidStateError)."""
 
 
 class TooManyAttempts(AuthError):

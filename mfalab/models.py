@@ -16,7 +16,15 @@ from PIL import Image
 from . import otp, qr
 from .events import Event
 
-__all__ = ["AccountStatus", "AuditEvent", "Challenge", "Enrollment", "Session", "token_hash"]
+__all__ = [
+    "AccountStatus",
+    "AuditEvent",
+    "Challenge",
+    "Enrollment",
+    "Passkey",
+    "Session",
+    "token_hash",
+]
 
 
 def token_hash(token: str) -> str:
@@ -74,6 +82,22 @@ class AuditEvent:
     def when(self) -> str:
         """The time as ISO-8601 UTC, for people."""
         return datetime.fromtimestamp(self.at, timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Passkey:
+    """A registered passkey as its owner sees it: public facts only.
+
+    `credential_id` is the base64url text the browser uses (and `remove_passkey` takes);
+    `synced` says the authenticator may copy it to the owner's other devices (a synced
+    passkey: NIST SP 800-63B-4 §2.3.2 does not count it at AAL3).
+    """
+
+    credential_id: str
+    created_at: float
+    last_used_at: float | None
+    sign_count: int
+    synced: bool
 
 
 @dataclass(frozen=True)

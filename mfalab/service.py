@@ -1,4 +1,4 @@
-"""AuthService: the login flow — register, enroll, password, then a one-time code.
+"""AuthService: the login flow — register, enroll, password, then a code or a passkey.
 
 NIST SP 800-63B-4 (§2.2: AAL2 is two factors, and an AAL2 verifier SHALL offer at least one
 phishing-resistant option — a TOTP code typed by hand is not one, §3.2.5, so a deployment
@@ -26,7 +26,8 @@ from typing import TypeVar
 
 from argon2 import Parameters
 
-from . import otp, passwords, recovery, throttle, usernames
+from . import otp, passkeys, passwords, recovery, usernames
+from .admin import AdminFlows
 from .attempts import Attempt, UnitOfWork
 from .clock import Clock, SystemClock, require_clock
 from .enrollments import ENROLLMENT_SECONDS, EnrollmentFlows
@@ -38,11 +39,11 @@ from .errors import (
     InvalidCode,
     InvalidSetting,
     LoginFailed,
-    UnknownUser,
     WeakPassword,
 )
 from .events import Check, Event, ThrottleKind
-from .models import AccountStatus, AuditEvent, Challenge, Enrollment, Session, token_hash
+from .models import AccountStatus, AuditEvent, Challenge, Enrollment, Passkey, Session, token_hash
+from .passkey_flows import PasskeyFlows
 from .sessions import SessionFlows
 from .store import PendingFactor, UserRecord, UserStore
 
@@ -53,6 +54,7 @@ __all__ = [
     "AuthService",
     "Challenge",
     "Enrollment",
+    "Passkey",
     "Session",
 ]
 
@@ -62,14 +64,16 @@ _PASSWORD, _FACTOR = ThrottleKind.PASSWORD, ThrottleKind.FACTOR
 _T = TypeVar("_T")
 
 
-class AuthService(EnrollmentFlows, SessionFlows):
+class AuthService(EnrollmentFlows, SessionFlows, PasskeyFlows, AdminFlows):
     """The whole login flow on one `UserStore`.
 
     `clock` is injected (a `FrozenClock` in lessons and tests). `password_profile`
     defaults to the real argon2id parameters; tests pass `passwords.CHEAP_FOR_TESTS_ONLY`.
     `digits`, `period` and `digest` are the settings of new enrollments; each factor keeps
     the settings it was enrolled with. `notify(event)` is called once per security event
-    (`events.NOTIFIED`), after the transaction that recorded it commits.
+    (`events.NOTIFIED`), after the transaction that recorded it commits. `rp_id` and
+    `origins` are the passkey settings: the site's domain (an IP address cannot be an RP
+    ID) and the origins its pages are served from, never taken from a request.
     """
 
     def __init__(
@@ -86,6 +90,8 @@ class AuthService(EnrollmentFlows, SessionFlows):
         notify: Callable[[AuditEvent], None] | None = None,
         session_idle_seconds: float = 30 * 60,
         session_lifetime_seconds: float = 12 * 3600,
+        rp_id: str = "localhost",
+        origins: tuple[str, ...] = ("http://localhost:5000",),
     ) -> None:
         if not isinstance(store, UserStore):
             raise InvalidSetting("AuthService needs a UserStore, like UserStore(':memory:').")
@@ -101,6 +107,8 @@ class AuthService(EnrollmentFlows, SessionFlows):
             if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
                     not 0 < seconds <= 30 * 86400:
                 raise InvalidSetting(f"The session {what} is a number of seconds up to 30 days.")
+        self.rp_id = passkeys.check_rp_id(rp_id)
+        self.origins = passkeys.check_origins(origins, self.rp_id)
         passwords.dummy_hash(password_profile)  # checks the profile, and warms the cache
         self.store = store
         self.clock: Clock = require_clock(clock) if clock is not None else SystemClock()
@@ -167,10 +175,11 @@ class AuthService(EnrollmentFlows, SessionFlows):
         """Check the password; return a `Challenge` for the second factor.
 
         Raises `LoginFailed` (unknown user or wrong password, alike), `TooManyAttempts`,
-        or `EnrollmentRequired` when the account has no active second factor.
+        or `EnrollmentRequired` when the account has no active second factor (an
+        authenticator app or a passkey).
         """
         user = self._check_password(username, password)
-        if user.seed is None:
+        if user.seed is None and not self._has_passkey(user.username):
             raise EnrollmentRequired(
                 "This account has no second factor yet: finish enrollment (scan the QR "
                 "code and confirm a code) before logging in."
@@ -327,46 +336,3 @@ class AuthService(EnrollmentFlows, SessionFlows):
         return self._with_recovery_code(
             name, recovery_code, lambda left: self._finish_login(challenge, "recovery code",
                                                                  left))
-
-    # -- administration and inspection ---------------------------------------------
-
-    def reset_second_factor(self, username: str) -> None:
-        """Administrator: remove the account's second factor (back to not enrolled).
-
-        Notified to the account's owner: an account-recovery event (NIST SP 800-63B-4 §4.2).
-        """
-        name = usernames.normalize(username)
-        with self._work.attempt(None, name) as attempt:
-            if self.store.get_user(name) is None:
-                raise UnknownUser(f"There is no account named {name!r}.")
-            self.store.clear_second_factor(name)
-            attempt.audit(Event.SECOND_FACTOR_RESET, "by an administrator")
-
-    def status(self, username: str) -> AccountStatus:
-        """Administrator: the account's state — factor, failures, locks, codes left."""
-        name = usernames.normalize(username)
-        user = self.store.get_user(name)
-        if user is None:
-            raise UnknownUser(f"There is no account named {name!r}.")
-        now = self._now()
-        factor = self.store.get_throttle(_FACTOR, name)
-        password = self.store.get_throttle(_PASSWORD, self.store.pseudonym(name))
-        return AccountStatus(
-            username=name,
-            enrolled=user.seed is not None,
-            pending=user.pending is not None,
-            failures=factor.failures,
-            retry_after=throttle.retry_after(factor, now),
-            disabled=factor.disabled,
-            recovery_codes_left=len(self.store.unused_recovery_codes(name)),
-            password_failures=password.failures,
-            password_retry_after=throttle.retry_after(password, now),
-        )
-
-    def audit_log(self, username: str) -> list[AuditEvent]:
-        """Administrator: every audit event of the name, oldest first (for a name that is
-        not an account, the events stored under its pseudonym)."""
-        name = usernames.normalize(username)
-        key = name if self.store.get_user(name) is not None else self.store.pseudonym(name)
-        return [AuditEvent(r.at, r.username, r.event, r.detail, r.repeats)
-                for r in self.store.audit(key)]

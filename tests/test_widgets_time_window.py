@@ -98,6 +98,19 @@ def test_live_code_redraws_on_each_tick() -> None:
     assert f"{code[:3]} {code[3:]}" in live.screen.value
 
 
+def test_live_code_starts_and_pauses_with_a_named_button() -> None:
+    """A button with a name starts and pauses the countdown; the bare-icon Play is hidden."""
+    live = LiveCode(EXAMPLE_SECRET, clock=FrozenClock(EXAMPLE_START))
+    assert live.ticker.layout.display == "none"
+    assert live.play_button.description == "Start the countdown"
+    live.play_button.click()
+    assert live.ticker.playing
+    assert live.play_button.description == "Pause the countdown"
+    live.play_button.click()
+    assert not live.ticker.playing
+    assert live.play_button.description == "Start the countdown"
+
+
 def test_live_code_refuses_a_bad_secret() -> None:
     """A secret that is too short is refused with InvalidSecret (RFC 4226 §4)."""
     with pytest.raises(InvalidSecret):

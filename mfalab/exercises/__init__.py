@@ -12,7 +12,17 @@ Widget-free: graders use the package (``otp``, ``passwords``, ``throttle``) and 
 graders (``lesson03`` holds exercises "03.1" and "03.2").
 """
 
-from . import lesson00, lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07
+from . import (
+    lesson00,
+    lesson01,
+    lesson02,
+    lesson03,
+    lesson04,
+    lesson05,
+    lesson06,
+    lesson07,
+    lesson08,
+)
 from ._core import EXERCISES, Exercise, Feedback, check
 
 __all__ = [
@@ -28,4 +38,5 @@ __all__ = [
     "lesson05",
     "lesson06",
     "lesson07",
+    "lesson08",
 ]

@@ -7,11 +7,13 @@
 from .base import (
     AuditRecord,
     ChallengeRecord,
+    PasskeyRecord,
     PendingFactor,
     RecoveryCodeRecord,
     SessionRecord,
     UserRecord,
     UserStore,
+    WebAuthnChallengeRecord,
 )
 from .sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -19,10 +21,12 @@ __all__ = [
     "SCHEMA_VERSION",
     "AuditRecord",
     "ChallengeRecord",
+    "PasskeyRecord",
     "PendingFactor",
     "RecoveryCodeRecord",
     "SQLiteStore",
     "SessionRecord",
     "UserRecord",
     "UserStore",
+    "WebAuthnChallengeRecord",
 ]

@@ -9,6 +9,9 @@
 - the accepted time step, a challenge's end and a recovery code's use are each one atomic
   compare-and-set that exactly one of many concurrent callers wins (RFC 6238 §5.2: a code
   is accepted at most once);
+- a passkey's signature counter is advanced by one compare-and-set (WebAuthn Level 3
+  §7.2, the signature counter), and a WebAuthn challenge is ended by one, so each is
+  used at most once; passkeys are stored as public keys only (nothing secret at rest);
 - seeds are stored encrypted (`crypto.SeedCipher`, key from `keys`), names that are not
   accounts only as a keyed pseudonym;
 - queries are parameterized, always.
@@ -30,11 +33,13 @@ from ..throttle import Throttle
 __all__ = [
     "AuditRecord",
     "ChallengeRecord",
+    "PasskeyRecord",
     "PendingFactor",
     "RecoveryCodeRecord",
     "SessionRecord",
     "UserRecord",
     "UserStore",
+    "WebAuthnChallengeRecord",
     "backend_for",
 ]
 
@@ -100,6 +105,40 @@ class RecoveryCodeRecord:
 
     id: int
     code_hash: str
+
+
+@dataclass(frozen=True)
+class PasskeyRecord:
+    """A registered passkey: its credential ID and COSE public key, never a private key.
+
+    `sign_count` is the authenticator's signature counter as last accepted; `synced` is
+    whether the authenticator said the credential may be backed up (a multi-device,
+    synced passkey: WebAuthn Level 3 §6.1.3, the BE flag).
+    """
+
+    username: str
+    credential_id: bytes
+    public_key: bytes
+    sign_count: int
+    created_at: float
+    last_used_at: float | None = None
+    aaguid: str = ""
+    synced: bool = False
+
+
+@dataclass(frozen=True)
+class WebAuthnChallengeRecord:
+    """An issued WebAuthn challenge (stored by its SHA-256, never the challenge itself).
+
+    `purpose` is "registration" or "login"; `bound_to` is the token hash of the session
+    (registration) or of the login challenge (login) it was issued for.
+    """
+
+    username: str
+    purpose: str
+    bound_to: str
+    created_at: float
+    ended: bool
 
 
 @dataclass(frozen=True)
@@ -233,6 +272,45 @@ class UserStore:
 
     def use_recovery_code(self, code_id: int, at: float) -> bool:
         """Compare-and-set: mark a recovery code used; returns whether this call did."""
+        raise NotImplementedError
+
+    # -- passkeys (WebAuthn credentials and challenges) ---------------------------------
+
+    def add_passkey(self, record: PasskeyRecord) -> bool:
+        """Store a new passkey; False (nothing stored) when its credential ID is already
+        registered, to this account or any other (credential IDs are unique)."""
+        raise NotImplementedError
+
+    def get_passkey(self, credential_id: bytes) -> PasskeyRecord | None:
+        """The passkey with this credential ID, whoever holds it, or None."""
+        raise NotImplementedError
+
+    def passkeys(self, username: str) -> list[PasskeyRecord]:
+        """Every passkey of `username`, oldest first."""
+        raise NotImplementedError
+
+    def remove_passkey(self, username: str, credential_id: bytes) -> bool:
+        """Delete one passkey of `username`; returns whether this call deleted it."""
+        raise NotImplementedError
+
+    def record_passkey_use(self, credential_id: bytes, sign_count: int, at: float) -> bool:
+        """Compare-and-set: store the counter of an accepted assertion only if it is greater
+        than the stored one (or both are zero: an authenticator without a counter), and
+        the time of use. Returns whether this call did it."""
+        raise NotImplementedError
+
+    def add_webauthn_challenge(
+        self, challenge_hash: str, username: str, purpose: str, bound_to: str, at: float
+    ) -> None:
+        """Remember an issued WebAuthn challenge by its SHA-256."""
+        raise NotImplementedError
+
+    def get_webauthn_challenge(self, challenge_hash: str) -> WebAuthnChallengeRecord | None:
+        """The issued WebAuthn challenge with this hash, or None."""
+        raise NotImplementedError
+
+    def end_webauthn_challenge(self, challenge_hash: str) -> bool:
+        """Compare-and-set: end a WebAuthn challenge; returns whether this call ended it."""
         raise NotImplementedError
 
     # -- audit ------------------------------------------------------------------------

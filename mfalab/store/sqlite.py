@@ -21,17 +21,15 @@ from pathlib import Path
 from .. import keys
 from ..crypto import SeedCipher
 from ..errors import InvalidSetting, UserExists
-from ..events import Event, ThrottleKind
+from ..events import ThrottleKind
 from ..throttle import Throttle
 from .base import (
-    AuditRecord,
-    ChallengeRecord,
     PendingFactor,
-    RecoveryCodeRecord,
-    SessionRecord,
     UserRecord,
     UserStore,
 )
+from .sqlite_passkeys import SQLitePasskeys
+from .sqlite_records import SQLiteRecords
 from .sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
@@ -62,7 +60,7 @@ def _checked_path(path: object) -> str:
     return text
 
 
-class SQLiteStore(UserStore):
+class SQLiteStore(SQLiteRecords, SQLitePasskeys, UserStore):
     """The SQLite backend: one file (or memory), safe across threads and processes."""
 
     def __init__(self, location: str | os.PathLike[str] = ":memory:") -> None:
@@ -288,122 +286,6 @@ class SQLiteStore(UserStore):
             " disabled = excluded.disabled",
             (str(kind), key, state.failures, state.locked_until, int(state.disabled)),
         )
-
-    # -- challenges and sessions --------------------------------------------------------
-
-    def add_challenge(self, token_hash: str, username: str, at: float) -> None:
-        """Remember an issued challenge (by the hash of its token)."""
-        self._execute(
-            "INSERT INTO challenges (token_hash, username, created_at) VALUES (?, ?, ?)",
-            (token_hash, username, at),
-        )
-
-    def get_challenge(self, token_hash: str) -> ChallengeRecord | None:
-        """The issued challenge with this token hash, or None."""
-        row = self._execute(
-            "SELECT username, created_at, ended FROM challenges WHERE token_hash = ?",
-            (token_hash,),
-        ).fetchone()
-        return None if row is None else ChallengeRecord(row[0], row[1], bool(row[2]))
-
-    def end_challenge(self, token_hash: str) -> bool:
-        """Compare-and-set: end a challenge; returns whether this call ended it."""
-        cursor = self._execute(
-            "UPDATE challenges SET ended = 1 WHERE token_hash = ? AND ended = 0", (token_hash,)
-        )
-        return cursor.rowcount == 1
-
-    def add_session(self, token_hash: str, username: str, at: float, method: str) -> None:
-        """Remember an issued session."""
-        self._execute(
-            "INSERT INTO sessions (token_hash, username, created_at, last_seen, method)"
-            " VALUES (?, ?, ?, ?, ?)",
-            (token_hash, username, at, at, method),
-        )
-
-    def get_session(self, token_hash: str) -> SessionRecord | None:
-        """The issued session with this token hash, or None."""
-        row = self._execute(
-            "SELECT username, created_at, last_seen, method, revoked FROM sessions"
-            " WHERE token_hash = ?", (token_hash,)
-        ).fetchone()
-        return None if row is None else SessionRecord(row[0], row[1], row[2], row[3],
-                                                      bool(row[4]))
-
-    def touch_session(self, token_hash: str, at: float) -> None:
-        """Record activity on a session (for the idle timeout)."""
-        self._execute("UPDATE sessions SET last_seen = max(last_seen, ?) WHERE token_hash = ?",
-                      (at, token_hash))
-
-    def revoke_sessions(self, username: str, token_hash: str | None = None) -> int:
-        """Revoke one session of `username` (by token hash) or, with None, all of them."""
-        if token_hash is None:
-            cursor = self._execute(
-                "UPDATE sessions SET revoked = 1 WHERE username = ? AND revoked = 0", (username,)
-            )
-        else:
-            cursor = self._execute(
-                "UPDATE sessions SET revoked = 1 WHERE username = ? AND token_hash = ?"
-                " AND revoked = 0", (username, token_hash)
-            )
-        return cursor.rowcount
-
-    # -- recovery codes -------------------------------------------------------------------
-
-    def replace_recovery_codes(self, username: str, hashes: list[str]) -> None:
-        """Void every recovery code of `username` and store the new hashes."""
-        self._execute("DELETE FROM recovery_codes WHERE username = ?", (username,))
-        for code_hash in hashes:
-            self._execute(
-                "INSERT INTO recovery_codes (username, code_hash) VALUES (?, ?)",
-                (username, code_hash),
-            )
-
-    def unused_recovery_codes(self, username: str) -> list[RecoveryCodeRecord]:
-        """Every unused recovery code of `username`, oldest first."""
-        rows = self._execute(
-            "SELECT id, code_hash FROM recovery_codes WHERE username = ? AND used_at IS NULL"
-            " ORDER BY id",
-            (username,),
-        ).fetchall()
-        return [RecoveryCodeRecord(int(r[0]), str(r[1])) for r in rows]
-
-    def use_recovery_code(self, code_id: int, at: float) -> bool:
-        """Compare-and-set: mark a recovery code used; returns whether this call did."""
-        cursor = self._execute(
-            "UPDATE recovery_codes SET used_at = ? WHERE id = ? AND used_at IS NULL",
-            (at, code_id),
-        )
-        return cursor.rowcount == 1
-
-    # -- audit ----------------------------------------------------------------------------
-
-    def add_audit(
-        self, username: str, at: float, event: Event | str, detail: str = "",
-        *, merge_repeat: bool = False,
-    ) -> None:
-        """Append an event to the audit trail, or count a repeat of the newest row."""
-        if merge_repeat:
-            cursor = self._execute(
-                "UPDATE audit SET repeats = repeats + 1 WHERE id = (SELECT max(id)"
-                " FROM audit WHERE username = ?) AND event = ? AND detail = ?",
-                (username, str(event), detail),
-            )
-            if cursor.rowcount == 1:
-                return
-        self._execute(
-            "INSERT INTO audit (username, at, event, detail) VALUES (?, ?, ?, ?)",
-            (username, at, str(event), detail),
-        )
-
-    def audit(self, username: str) -> list[AuditRecord]:
-        """Every audit row of `username`, oldest first."""
-        rows = self._execute(
-            "SELECT username, at, event, detail, repeats FROM audit WHERE username = ?"
-            " ORDER BY id",
-            (username,),
-        ).fetchall()
-        return [AuditRecord(r[0], r[1], Event.read(r[2]), r[3], r[4]) for r in rows]
 
 
 @contextmanager

@@ -73,10 +73,35 @@ ALTER TABLE audit ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
 DELETE FROM throttle WHERE kind = 'password'
 """
 
+_SCHEMA_V3 = """
+CREATE TABLE passkeys (
+    id            INTEGER PRIMARY KEY,
+    credential_id BLOB NOT NULL UNIQUE,
+    username      TEXT NOT NULL,
+    public_key    BLOB NOT NULL,
+    sign_count    INTEGER NOT NULL DEFAULT 0,
+    aaguid        TEXT NOT NULL DEFAULT '',
+    synced        INTEGER NOT NULL DEFAULT 0,
+    created_at    REAL NOT NULL,
+    last_used_at  REAL
+);
+CREATE INDEX passkeys_by_user ON passkeys (username, id);
+CREATE TABLE webauthn_challenges (
+    challenge_hash TEXT PRIMARY KEY,
+    username       TEXT NOT NULL,
+    purpose        TEXT NOT NULL,
+    bound_to       TEXT NOT NULL,
+    created_at     REAL NOT NULL,
+    ended          INTEGER NOT NULL DEFAULT 0
+)
+"""
+
 #: MIGRATIONS[n] takes the schema from version n to n + 1 (`PRAGMA user_version`).
 #: Version 2: a pending enrollment keeps its own OTP settings and the hash of its handle
 #: (pending enrollments of version 1 had no handle, so they end: begin again); sessions
 #: can be revoked and time out when idle; repeated refusals merge into one audit row;
 #: the password throttle is keyed by pseudonyms (old rows, keyed in clear, are dropped).
-MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2)
+#: Version 3: passkeys (public keys and signature counters; credential IDs unique) and
+#: issued WebAuthn challenges (by hash, single use).
+MIGRATIONS: tuple[str, ...] = (_SCHEMA_V1, _SCHEMA_V2, _SCHEMA_V3)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,4 +1,4 @@
-"""The signed-in pages: the account, new recovery codes, a new password, signing out.
+"""The signed-in pages: the account, new recovery codes, passkeys, a new password, signing out.
 
 Every view starts from the cookie's session token and asks the service whether it is
 still alive (`AuthService.session`: unknown, revoked, idle for 30 minutes or 12 hours old
@@ -19,13 +19,21 @@ from ..errors import AuthError, SessionExpired
 from ..models import Session
 from .pages import auth, blueprint, current_session, field, handle, refused, show, signed_in
 
-__all__ = ["account", "change_password", "logout", "new_recovery_codes"]
+__all__ = ["account", "change_password", "logout", "new_recovery_codes", "remove_passkey"]
+
+
+def _when(at: float | None) -> str:
+    return "never" if at is None else \
+        datetime.fromtimestamp(at, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def _account_page(session: Session, error: AuthError | None = None) -> Response:
     state = auth().status(session.username)
     born = datetime.fromtimestamp(session.created_at, timezone.utc)
-    context = {"account": session, "state": state,
+    passkeys = [{"id": p.credential_id, "short": p.credential_id[:8], "added": _when(
+        p.created_at), "used": _when(p.last_used_at), "synced": p.synced}
+        for p in auth().passkeys(session)]
+    context = {"account": session, "state": state, "passkeys": passkeys,
                "since": born.strftime("%Y-%m-%d %H:%M UTC"),
                "idle_minutes": round(auth().session_idle_seconds / 60),
                "lifetime_hours": round(auth().session_lifetime_seconds / 3600)}
@@ -65,6 +73,21 @@ def new_recovery_codes() -> BaseResponse:
     except AuthError as error:  # not fresh enough: the session itself is still fine
         return _account_page(session, error)
     return show("recovery_codes.html", codes=codes, account=session, enrolled=False)
+
+
+@blueprint.post("/account/passkeys/remove")
+def remove_passkey() -> BaseResponse:
+    """Remove the passkey named by `credential_id` (needs a login from the last 5 minutes);
+    the account's only second factor stays (the service says so)."""
+    try:
+        session = signed_in()
+    except SessionExpired as error:
+        return _login_instead(error)
+    try:
+        auth().remove_passkey(session, field("credential_id"))
+    except AuthError as error:
+        return _account_page(session, error)
+    return redirect(url_for("web.account", notice="passkey-removed"))
 
 
 @blueprint.post("/account/password")

@@ -36,7 +36,7 @@ from ..service import AuthService
 
 if TYPE_CHECKING:
     from flask.typing import RouteCallable
-from . import account, pages, steps  # noqa: F401 (steps and account add the views)
+from . import account, pages, passkey_views, steps  # noqa: F401 (they add the views)
 from .handles import HandleSessionInterface
 from .safety import add_headers
 
@@ -51,7 +51,7 @@ RATE_LIMITS = {"first_factor": "60 per minute", "second_factor": "60 per minute"
 # check a code.
 LIMITED = {
     "first_factor": ("web.register", "web.enroll", "web.login", "web.change_password"),
-    "second_factor": ("web.confirm", "web.code"),
+    "second_factor": ("web.confirm", "web.code", "web.passkey_login", "web.add_passkey"),
 }
 
 
@@ -62,7 +62,8 @@ def create_app(
     rate_limits: Mapping[str, str] | None = None,
     limiter_storage: str = "memory://",
 ) -> Flask:
-    """The web app for `auth`: /register, /enroll, /login, /login/code, /account, /logout.
+    """The web app for `auth`: /register, /enroll, /login, /login/code, /account, /logout,
+    and the passkey steps (`passkey_views`: JSON for the browser's WebAuthn API).
 
     `secret_key` signs CSRF tokens (a random one per app when None: a restart then only
     asks for a reload). `rate_limits` overrides `RATE_LIMITS`, the Flask-Limiter rates per

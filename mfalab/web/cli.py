@@ -14,7 +14,6 @@ cookie. `--prefix` serves under a path prefix, as jupyter-server-proxy needs.
 from __future__ import annotations
 
 import argparse
-import inspect
 import ipaddress
 import logging
 import os
@@ -79,11 +78,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _service(store: UserStore, rp_id: str, origins: tuple[str, ...]) -> AuthService:
-    """The service, with the passkey settings when this version of it takes them."""
-    accepts = inspect.signature(AuthService).parameters
-    if "rp_id" in accepts and "origins" in accepts:
-        return AuthService(store, rp_id=rp_id, origins=origins)  # type: ignore[call-arg]
-    return AuthService(store)
+    """The service, with the passkey settings (`InvalidSetting` for an IP as RP ID, an origin
+    not on it, …)."""
+    return AuthService(store, rp_id=rp_id, origins=origins)
 
 
 def run(args: argparse.Namespace, say: Callable[[str], object] | None = None) -> int:
@@ -108,7 +105,14 @@ def run(args: argparse.Namespace, say: Callable[[str], object] | None = None) ->
         return 1
     port = server.port
     origins = tuple(args.origin or (f"http://localhost:{port}",))
-    server.app = mount(create_app(_service(store, args.rp_id or "localhost", origins)), prefix)
+    try:
+        service = _service(store, args.rp_id or "localhost", origins)
+    except AuthError as refused:  # an IP address as RP ID, an origin not on it, …
+        server.server_close()
+        store.close()
+        say(f"✗ {refused}")
+        return 1
+    server.app = mount(create_app(service), prefix)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s",
                         stream=sys.stderr)
     host = "localhost" if _is_loopback(args.host) else args.host

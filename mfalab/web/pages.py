@@ -34,6 +34,7 @@ NOTICES = {
     "enrolled": "Your second factor is on. Log in with your password, then a code.",
     "signed-out": "You are signed out. Your session has ended on the server too.",
     "password-changed": "Password changed. Every other session of this account was signed out.",
+    "passkey-removed": "Passkey removed: it no longer signs in to this account.",
     "recovery-code": ("You signed in with a recovery code, which is now used up. Generate a "
                       "new set below if you are running low."),
 }

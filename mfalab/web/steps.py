@@ -132,7 +132,8 @@ def code() -> BaseResponse:
             return redirect(url_for("web.login"))  # a first visit: nothing to explain
         return refused("login.html", error, next=next_path())
     if request.method == "GET":
-        return show("code.html", challenge=challenge, next=next_path())
+        return show("code.html", challenge=challenge, next=next_path(),
+                    passkey=auth().has_passkey(challenge))
     typed = field("code")
     try:
         if recovery.looks_like(typed):
@@ -142,7 +143,8 @@ def code() -> BaseResponse:
     except (ChallengeExpired, InvalidChallenge) as error:
         return refused("login.html", error, next=next_path())
     except AuthError as error:
-        return refused("code.html", error, challenge=challenge, next=next_path())
+        return refused("code.html", error, challenge=challenge, next=next_path(),
+                       passkey=auth().has_passkey(challenge))
     handle().rotate(session.token)
     if session.method == "recovery code":
         return redirect(url_for("web.account", notice="recovery-code"))

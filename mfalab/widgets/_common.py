@@ -10,6 +10,7 @@
   bytes, and an `<img>` with a text alternative and a caption (WCAG 2.1 1.1.1), at its
   own size (never stretched, never wider than the page).
 - `on_enter`: Enter in a text box submits its form.
+- `FOCUS_CSS`: a visible focus ring on every control (WCAG 2.1 2.4.7), in every `LabWidget`.
 
 Widgets catch `mfalab.errors.AuthError` only: the package's refusals are sentences a
 student can act on; anything else is a bug, and must fail a test, not hide behind a vague
@@ -21,7 +22,7 @@ from __future__ import annotations
 import base64
 import html
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -29,6 +30,7 @@ import ipywidgets as widgets
 from ..errors import AuthError
 
 __all__ = [
+    "FOCUS_CSS",
     "LabWidget",
     "button",
     "fallback_text",
@@ -53,8 +55,35 @@ def fallback_text(name: str) -> str:
     return f"{name} (an interactive widget: run this notebook in Jupyter)"
 
 
+#: A focus ring on every control of a lab widget (WCAG 2.1 2.4.7 Focus Visible): ipywidgets'
+#: own text fields show focus only by a 1px border colour (`outline: none !important`). The
+#: doubled class outranks that rule; the blue has 3:1 against white and the page's greys.
+FOCUS_CSS = (
+    "<style>"
+    + ",".join(
+        f".mfalab-widget.mfalab-widget {selector}"
+        for selector in ("input:focus", "textarea:focus", "select:focus",
+                         "button:focus-visible", "summary:focus-visible",
+                         "a:focus-visible", "[tabindex]:focus-visible")
+    )
+    + "{outline:3px solid #1a5fb4 !important;outline-offset:2px}"
+    "</style>"
+)
+
+
 class LabWidget(widgets.VBox):  # type: ignore[misc]
-    """The base of every lesson widget: a `VBox` with a stable, explanatory text form."""
+    """The base of every lesson widget: a `VBox` with a stable, explanatory text form.
+
+    Its last child is an invisible `HTMLMath` holding `FOCUS_CSS`, so every control inside
+    shows a clear focus ring when reached with the keyboard.
+    """
+
+    def __init__(self, children: Sequence[widgets.Widget] = (), **kwargs: Any) -> None:
+        # An HTMLMath, not an HTML: whoever looks for a widget's HTML parts (tests find
+        # them by `.widget-html-content`) never meets this one, which shows nothing.
+        style = widgets.HTMLMath(FOCUS_CSS, layout=widgets.Layout(display="none"))
+        super().__init__([*children, style], **kwargs)
+        self.add_class("mfalab-widget")
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         """Display the widget; its text/plain form holds no live value (nbval compares it)."""

@@ -13,6 +13,7 @@ from .. import throttle
 from ..errors import AuthError
 from ..lab import GuessingReport, plural, simulate_guessing
 from ._common import LabWidget, button, friendly_error, message_html, picture_html, png
+from .slider import Slider
 
 __all__ = ["BruteForceSimulator"]
 
@@ -22,11 +23,11 @@ class BruteForceSimulator(LabWidget):
 
     def __init__(self, days: int = 7, window: int = 1, cap: bool = True) -> None:
         style = {"description_width": "130px"}
-        self.days_slider = widgets.IntSlider(
+        self.days_slider = Slider(
             value=days, min=1, max=365, description="simulated days", style=style,
             continuous_update=False, layout=widgets.Layout(width="480px", max_width="100%"),
         )
-        self.window_slider = widgets.IntSlider(
+        self.window_slider = Slider(
             value=window, min=0, max=3, description="window ±w", style=style,
             continuous_update=False,
         )

@@ -25,13 +25,15 @@ from ..clock import Clock, FrozenClock, SystemClock
 from ..errors import AuthError
 from ..lab import EXAMPLE_SECRET, EXAMPLE_START, spaced_code, step_label
 from ..phone import VirtualAuthenticator
-from ._common import LabWidget, friendly_error, message_html, picture_html, png
+from ._common import LabWidget, button, friendly_error, message_html, picture_html, png
+from .slider import Slider
 
 __all__ = ["EXAMPLE_SECRET", "EXAMPLE_START", "LiveCode", "TimeWindowExplorer", "step_label"]
 
 _SHOWN_STEPS = 7  # the timeline shows T − 7 … T + 7
 _COLOURS = {"accepted": "#c8e6c9", "refused": "#eeeeee", "server": "#1f4e79", "phone": "#e65100"}
 _PICTURE_WIDTH = 780
+_START, _PAUSE = "Start the countdown", "Pause the countdown"
 _CAPTION = (
     "What the picture shows: {period}-second time steps around the server's step T. The "
     "steps the server accepts are green and marked ✓; the refused ones are grey and "
@@ -64,15 +66,15 @@ class TimeWindowExplorer(LabWidget):
         self.uri = otp.provisioning_uri(secret, "alice", "MFA Lab", period=period)
         style = {"description_width": "150px"}
         layout = widgets.Layout(width="520px")
-        self.time_slider = widgets.IntSlider(
+        self.time_slider = Slider(
             value=0, min=-90, max=90, step=1, description="server time (s)",
             continuous_update=False, style=style, layout=layout,
         )
-        self.window_slider = widgets.IntSlider(
+        self.window_slider = Slider(
             value=window, min=0, max=4, description="window ±w (steps)",
             continuous_update=False, style=style, layout=layout,
         )
-        self.skew_slider = widgets.IntSlider(
+        self.skew_slider = Slider(
             value=skew, min=-180, max=180, step=5, description="phone skew (s)",
             continuous_update=False, style=style, layout=layout,
         )
@@ -135,13 +137,14 @@ class TimeWindowExplorer(LabWidget):
                 f"accepted: step {step_label(matched - server_step)} "
                 f"(the phone shows {code}; the server accepts {accepted})."
             )
-        self.verdict_text = text
-        self.verdict.value = message_html(text, "error" if matched is None else "ok")
         self.png = png(self.timeline())
         alt = f"Timeline of time steps {step_label(-_SHOWN_STEPS)} to " \
             f"{step_label(_SHOWN_STEPS)}: {text}"
         self.picture.value = picture_html(
             self.png, alt, width=_PICTURE_WIDTH, caption=_CAPTION.format(period=self.period))
+        # The verdict last: when it is announced (and shown), the picture already matches it.
+        self.verdict_text = text
+        self.verdict.value = message_html(text, "error" if matched is None else "ok")
 
     def timeline(self) -> Figure:
         """The picture for the current sliders, as a matplotlib `Figure` (no pyplot)."""
@@ -201,8 +204,9 @@ class TimeWindowExplorer(LabWidget):
 class LiveCode(LabWidget):
     """The current code of `secret` and the seconds it has left, on a (real) clock.
 
-    Press ▶ to let it tick: the `Play` control counts in the browser once a second and
-    each tick redraws the code, so nothing in the kernel loops or sleeps.
+    Press "Start the countdown" to let it tick: a hidden `Play` control counts in the
+    browser once a second and each tick redraws the code, so nothing in the kernel loops
+    or sleeps. The same button pauses it.
     """
 
     def __init__(self, secret: str = EXAMPLE_SECRET, clock: Clock | None = None,
@@ -211,13 +215,20 @@ class LiveCode(LabWidget):
         self.secret = secret
         self.clock: Clock = clock if clock is not None else SystemClock()
         self.period = period
+        # The Play control counts in the browser; it stays hidden because its own buttons
+        # are bare icons with no name a screen reader could say (WCAG 2.1 4.1.2): a named
+        # button starts and pauses it instead.
         self.ticker = widgets.Play(
             value=0, min=0, max=1_000_000, step=1, interval=1000, repeat=True,
-            description="tick", layout=widgets.Layout(width="200px"),
+            description="tick", layout=widgets.Layout(display="none"),
         )
+        self.play_button = button(_START, icon="play")
+        self.play_button.on_click(self._start_or_pause)
         self.screen = widgets.HTML()
         self.ticker.observe(self._tick, names="value")
-        super().__init__([widgets.HBox([self.ticker, self.screen])])
+        self.ticker.observe(self._playing, names="playing")
+        super().__init__([widgets.HBox([self.play_button, self.ticker, self.screen],
+                                       layout=widgets.Layout(align_items="center"))])
         self.refresh()
 
     def __repr__(self) -> str:
@@ -225,6 +236,14 @@ class LiveCode(LabWidget):
 
     def _tick(self, change: object) -> None:
         self.refresh()
+
+    def _start_or_pause(self, _button: object = None) -> None:
+        self.ticker.playing = not self.ticker.playing
+
+    def _playing(self, change: object) -> None:
+        playing = bool(self.ticker.playing)
+        self.play_button.description = _PAUSE if playing else _START
+        self.play_button.icon = "pause" if playing else "play"
 
     def refresh(self) -> None:
         """Show the code for the clock's current time and how long it has left."""

@@ -14,6 +14,7 @@ from .. import otp
 from ..errors import AuthError
 from ..lab import EXAMPLE_SECRET
 from ._common import LabWidget, friendly_error, message_html
+from .slider import Slider
 
 __all__ = ["TruncationExplorer", "hmac_row_html", "steps_html"]
 
@@ -101,7 +102,7 @@ class TruncationExplorer(LabWidget):
     ) -> None:
         self.secret = widgets.Text(value=secret, description="Secret",
                                    layout=widgets.Layout(width="36em", max_width="100%"))
-        self.counter = widgets.IntSlider(
+        self.counter = Slider(
             value=counter, min=0, max=max_counter, description="Counter C"
         )
         self.digest = widgets.Dropdown(

@@ -1,4 +1,5 @@
-"""Fixtures for the browser tests: JupyterLab, Voilà and Debian's Chromium, all isolated.
+"""Fixtures for the browser tests: JupyterLab, Voilà, the web login and Debian's Chromium,
+all isolated.
 
 Each server runs on 127.0.0.1, on a free port, from a temporary COPY of `notebooks/`
 (running cells never touches the repository's notebooks, and nothing saves over them),
@@ -279,3 +280,24 @@ def screenshots() -> Path:
     folder = Path(os.environ.get("MFALAB_SCREENSHOTS_DIR") or SCREENSHOTS)
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+# The web login (`python -m mfalab web`), shared by test_web.py and test_a11y_web.py: each
+# test uses accounts of its own.
+@pytest.fixture(scope="session")
+def web_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`python -m mfalab web` on a free port, its database in a temporary folder."""
+    home = tmp_path_factory.mktemp("web-home")
+    port = _free_port()
+    command = [sys.executable, "-m", "mfalab", "web", "--port", str(port),
+               "--db", str(home / "web.db")]
+    with _serve(command, home, home, f"http://127.0.0.1:{port}/login"):
+        # localhost, as the command prints: a secure context, so the Secure cookie is kept.
+        yield Server(f"http://localhost:{port}", "", home)
+
+
+@pytest.fixture
+def fresh(browser: BrowserContext, page: Page) -> Page:
+    """A page in a browser that holds no cookie yet."""
+    browser.clear_cookies()
+    return page

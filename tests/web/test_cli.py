@@ -121,3 +121,17 @@ def test_the_proxy_entry_is_registered_for_jupyter_server_proxy():
 
     (entry,) = [e for e in entry_points(group="jupyter_serverproxy_servers") if e.name == NAME]
     assert entry.load() is server
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["--rp-id", "127.0.0.1"], "an IP address cannot be an RP ID"),
+    (["--origin", "http://example.org:5000"], "not on the RP ID 'localhost'"),
+])
+def test_passkey_settings_that_cannot_work_are_a_sentence(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+    args: list[str], says: str,
+):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert main(["web", "--port", "0", "--db", str(tmp_path / "w.db"), *args]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("✗ ") and says in out

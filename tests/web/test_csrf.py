@@ -13,7 +13,9 @@ from .conftest import NEW_PASSWORD, Browser, Member, log_in, register
 
 EXPIRED = "This form has expired or did not come from this site."
 POSTS = ["/register", "/enroll", "/enroll/confirm", "/login", "/login/code",
-         "/account/recovery-codes", "/account/password", "/logout"]
+         "/account/recovery-codes", "/account/password", "/logout",
+         "/account/passkeys/options", "/account/passkeys", "/account/passkeys/remove",
+         "/login/passkey/options", "/login/passkey"]
 
 
 def test_every_post_route_of_the_app_is_listed_here(browser: Browser):
