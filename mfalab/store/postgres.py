@@ -13,9 +13,10 @@ guarantees as `SQLiteStore`, made with PostgreSQL's own tools:
   (`INSERT … ON CONFLICT DO NOTHING`, so a first failure has a row to lock, then
   `SELECT … FOR UPDATE`), so concurrent failures are counted one after the other and
   none is lost (NIST SP 800-63B-4 §3.2.2);
-- every account's multi-row change (new recovery codes, a reset) locks the account's
-  row first, in one order (throttle row, then account row), so two of them never
-  interleave and never deadlock each other;
+- every account's multi-row change (new recovery codes, a reset) and every decision on
+  its set of passkeys (`postgres_passkeys`) locks the account's row first, in one order
+  (throttle row, then account row), so two of them never interleave and never deadlock
+  each other;
 - seeds are AES-GCM encrypted (`crypto`) under `MFALAB_KEY`, which a server database
   requires (`keys`): no key file lives beside it (OWASP ASVS 5.0 V13.3);
 - the schema has migrations of its own (`postgres_schema`), run once under an advisory
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import weakref
 from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
 
 from .. import keys
 from ..crypto import SeedCipher
@@ -44,8 +46,12 @@ from .base import (
     UserRecord,
     UserStore,
 )
-from .postgres_connections import Database, checked_url, shown_url
+from .postgres_connections import Database, Result, checked_url, shown_url
+from .postgres_passkeys import PostgresPasskeys
 from .postgres_schema import CREATE_VERSION_TABLE, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION
+
+if TYPE_CHECKING:
+    from typing_extensions import LiteralString
 
 __all__ = ["SCHEMA_VERSION", "PostgresStore"]
 
@@ -60,7 +66,7 @@ _SELECT_THROTTLE = (
 _LOCK_THROTTLE = _SELECT_THROTTLE + " FOR UPDATE"
 
 
-class PostgresStore(UserStore):
+class PostgresStore(PostgresPasskeys, UserStore):
     """The PostgreSQL backend: one database shared by any number of processes.
 
     `location` is a `postgresql://` URL; the store shows it (`.location`, `repr`, error
@@ -72,7 +78,6 @@ class PostgresStore(UserStore):
         url, settings = checked_url(location)
         self.location = shown_url(url)
         self._db = Database(settings, self.location)
-        self._run = self._db.run
         weakref.finalize(self, self._db.close)  # even if close() is never called
         try:
             self._cipher = self._migrate_and_load_key()
@@ -82,6 +87,10 @@ class PostgresStore(UserStore):
 
     def __repr__(self) -> str:
         return f"UserStore({self.location!r})"
+
+    def _run(self, sql: LiteralString, params: tuple[object, ...] = ()) -> Result:
+        """One parameterized statement (in this thread's transaction, if there is one)."""
+        return self._db.run(sql, params)
 
     def transaction(self) -> AbstractContextManager[None]:
         """Run the block as one READ COMMITTED transaction (re-entrant per thread)."""

@@ -78,11 +78,37 @@ _SCHEMA_V1 = (
     "CREATE INDEX audit_by_user ON audit (username, id)",
 )
 
+_SCHEMA_V2 = (
+    """CREATE TABLE passkeys (
+        id            bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        credential_id bytea NOT NULL UNIQUE,
+        username      text NOT NULL,
+        public_key    bytea NOT NULL,
+        sign_count    bigint NOT NULL DEFAULT 0,
+        aaguid        text NOT NULL DEFAULT '',
+        synced        boolean NOT NULL DEFAULT false,
+        created_at    double precision NOT NULL,
+        last_used_at  double precision
+    )""",
+    "CREATE INDEX passkeys_by_user ON passkeys (username, id)",
+    """CREATE TABLE webauthn_challenges (
+        challenge_hash text PRIMARY KEY,
+        username       text NOT NULL,
+        purpose        text NOT NULL,
+        bound_to       text NOT NULL,
+        created_at     double precision NOT NULL,
+        ended          boolean NOT NULL DEFAULT false
+    )""",
+)
+
 #: MIGRATIONS[n] takes the schema from version n to n + 1: a tuple of statements, run in
 #: order inside one transaction; a row (version, applied_at) in `schema_version` records
-#: each step. Version 1 holds everything SQLite's version 2 does (the backends share the
-#: store interface, not version numbers).
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1,)
+#: each step. The backends share the store interface, not version numbers.
+#: Version 1: everything SQLite's version 2 holds (accounts, factors, throttle,
+#: challenges, sessions, recovery codes, the audit trail).
+#: Version 2: passkeys (public keys and signature counters; credential IDs unique) and
+#: issued WebAuthn challenges (by hash, single use), as SQLite's version 3.
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_SCHEMA_V1, _SCHEMA_V2)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 #: The bookkeeping table itself, created before the first step.
