@@ -26,7 +26,9 @@ from mfalab import (
 from mfalab.events import Check, Event, ThrottleKind
 from mfalab.throttle import Throttle
 
-from .conftest import PASSWORD, Account, enroll, make_auth
+from .conftest import ALL_BACKENDS, PASSWORD, Account, enroll, make_auth
+
+BACKENDS = ALL_BACKENDS
 
 EVIL = "http://localhost:5001"  # the site's host, another port: the browser lets it ask
 
@@ -60,9 +62,8 @@ class Lab:
 
 
 @pytest.fixture
-def lab(clock: FrozenClock) -> Lab:
+def lab(store: UserStore, clock: FrozenClock) -> Lab:
     notes: list[AuditEvent] = []
-    store = UserStore(":memory:")
     return Lab(make_auth(store, clock, notify=notes.append), clock, notes)
 
 

@@ -7,6 +7,8 @@ server closes, a forked worker.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import multiprocessing
 import os
 import subprocess
@@ -25,8 +27,8 @@ from .conftest import PASSWORD, enroll, make_auth
 from .postgres_server import PostgresServer
 
 BACKENDS = ("postgres",)  # the `location` and `store` fixtures: PostgreSQL only
-TABLES = {"audit", "challenges", "meta", "recovery_codes", "schema_version", "sessions",
-          "throttle", "users"}
+TABLES = {"audit", "challenges", "meta", "passkeys", "recovery_codes", "schema_version",
+          "sessions", "throttle", "users", "webauthn_challenges"}
 
 
 @pytest.fixture
@@ -61,6 +63,29 @@ def test_a_new_database_gets_the_schema_and_its_version(server: PostgresServer, 
         assert versions == list(range(1, SCHEMA_VERSION + 1))
         assert conn.execute("SELECT count(*) FROM meta WHERE name = 'key_check'").fetchone() \
             == (1,)
+
+
+def test_a_database_of_schema_1_is_migrated_and_keeps_its_data(
+    server: PostgresServer, fresh: str, monkeypatch: pytest.MonkeyPatch
+):
+    """What an upgrade of mfalab does to a database made before passkeys (schema 1)."""
+    from mfalab.store import postgres, postgres_schema
+
+    with monkeypatch.context() as before_passkeys:
+        before_passkeys.setattr(postgres, "MIGRATIONS", postgres_schema.MIGRATIONS[:1])
+        before_passkeys.setattr(postgres, "SCHEMA_VERSION", 1)
+        with UserStore(server.url(fresh)) as old:
+            old.add_user("alice", "a hash", 1.0)
+            old.add_audit("alice", 1.0, "registered")
+    assert "passkeys" not in _tables(server, fresh)
+    with UserStore(server.url(fresh)) as store:
+        assert store.get_user("alice").password_hash == "a hash"  # type: ignore[union-attr]
+        assert [r.event for r in store.audit("alice")] == ["registered"]
+        assert store.passkeys("alice") == []
+    assert _tables(server, fresh) == TABLES
+    with server.admin(fresh) as conn:
+        assert [r[0] for r in conn.execute("SELECT version FROM schema_version ORDER BY 1")] \
+            == [1, 2] == list(range(1, SCHEMA_VERSION + 1))
 
 
 def test_a_database_from_a_newer_mfalab_is_refused(server: PostgresServer, fresh: str):
@@ -138,6 +163,17 @@ def test_a_seed_is_bound_to_its_account(
         store.get_user("bob")
 
 
+def _server_files(server: PostgresServer) -> bytes:
+    """The bytes of the test database's files and of the write-ahead log, after a checkpoint
+    (what a stolen disk or backup holds)."""
+    with server.admin("mfalab_tests") as conn:
+        conn.execute("CHECKPOINT")
+        oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()"
+                           ).fetchone()[0]  # type: ignore[index]
+    files = [*(server.data / "base" / str(oid)).iterdir(), *(server.data / "pg_wal").iterdir()]
+    return b"".join(f.read_bytes() for f in files if f.is_file())
+
+
 def test_no_plaintext_secret_reaches_the_server_s_files(
     server: PostgresServer, location: str, clock: FrozenClock
 ):
@@ -155,12 +191,7 @@ def test_no_plaintext_secret_reaches_the_server_s_files(
         second = phone.code()
         auth.verify(auth.login(name, PASSWORD), second)
         auth.recover(auth.login(name, PASSWORD), codes[0])
-    with server.admin("mfalab_tests") as conn:
-        conn.execute("CHECKPOINT")
-        oid = conn.execute("SELECT oid FROM pg_database WHERE datname = current_database()"
-                           ).fetchone()[0]  # type: ignore[index]
-    files = [*(server.data / "base" / str(oid)).iterdir(), *(server.data / "pg_wal").iterdir()]
-    data = b"".join(f.read_bytes() for f in files if f.is_file())
+    data = _server_files(server)
     assert name.encode() in data  # the reading works: the username is stored in clear
     for secret in [enrollment.secret, PASSWORD, *codes, *(c.replace("-", "") for c in codes)]:
         assert secret.encode() not in data, secret
@@ -289,3 +320,27 @@ def test_without_the_postgres_extra_the_store_says_how_to_get_it():
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True, timeout=60)
     assert "pip install 'mfalab[postgres]'" in done.stdout, done.stderr
+
+
+def test_only_a_passkey_s_public_key_reaches_the_server_s_files(
+    server: PostgresServer, location: str, clock: FrozenClock
+):
+    """The private key never leaves the authenticator; the challenges are kept as hashes."""
+    from .test_passkeys import Lab
+
+    with UserStore(location) as store:
+        lab = Lab(make_auth(store, clock), clock, [])
+        session = lab.session()
+        options = lab.auth.begin_passkey_registration(session)
+        lab.auth.finish_passkey_registration(session, lab.key.create(options))
+        login = lab.auth.login("alice", PASSWORD)
+        request = lab.auth.begin_passkey_login(login)
+        lab.auth.verify_passkey(login, lab.key.get(request))
+    private = lab.key.passkeys[0].private_key
+    data = _server_files(server)
+    assert private.public_key().public_numbers().x.to_bytes(32, "big") in data  # COSE key
+    assert private.private_numbers().private_value.to_bytes(32, "big") not in data
+    for sent in (options["challenge"], request["challenge"]):
+        raw = base64.urlsafe_b64decode(sent + "==")
+        assert raw not in data and sent.encode() not in data
+        assert hashlib.sha256(raw).hexdigest().encode() in data

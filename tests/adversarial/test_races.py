@@ -18,6 +18,7 @@ import pytest
 from mfalab import Challenge, FrozenClock, UserStore, errors
 from mfalab.events import ThrottleKind
 from mfalab.models import token_hash
+from mfalab.passkeys import credential_id_text
 from mfalab.throttle import Throttle
 
 from ..conftest import ALL_BACKENDS, START, Account, enroll, make_auth
@@ -183,3 +184,39 @@ def test_concurrent_replacements_of_recovery_codes_leave_one_set(
     assert len(stores[0].unused_recovery_codes("alice")) == 10 and len(left) == 1
     for s in stores:
         s.close()
+
+
+def test_two_removals_at_once_never_leave_an_account_without_a_second_factor(
+    location: str, clock: FrozenClock
+):
+    """Two passkeys, no app: removing both at once must leave one (the decision on the set
+    is made under the account's lock, not on what each removal saw before the other)."""
+    from mfalab import VirtualPasskey
+
+    store = UserStore(location)
+    auth = make_auth(store, clock)
+    account = enroll(auth, clock)
+    for seed in (b"laptop", b"phone"):
+        session = auth.verify(account.challenge(), account.phone.code())
+        clock.advance(30)
+        key = VirtualPasskey(seed=seed)
+        auth.finish_passkey_registration(session, key.create(
+            auth.begin_passkey_registration(session)))
+    with store.transaction():
+        store.clear_second_factor("alice")  # the app is gone: the passkeys are all that is left
+    held = [p.credential_id for p in store.passkeys("alice")]
+    assert len(held) == 2
+    services = [make_auth(UserStore(location), clock) for _ in held]
+
+    def remove(service: object, credential: bytes) -> str:
+        try:
+            service.remove_passkey(  # type: ignore[attr-defined]
+                session, credential_id_text(credential))
+        except errors.AuthError as refused:
+            return type(refused).__name__
+        return "removed"
+
+    outcomes = _together([lambda s=s, c=c: remove(s, c)
+                          for s, c in zip(services, held, strict=True)])
+    assert sorted(map(str, outcomes)) == ["SecondFactorRequired", "removed"], outcomes
+    assert len(store.passkeys("alice")) == 1
