@@ -24,6 +24,11 @@ Behind a reverse proxy that terminates HTTPS, set `MFALAB_TRUSTED_PROXIES` to th
 of proxies in front (werkzeug's `ProxyFix`), so that the per-address limit sees the
 client's address, not the proxy's. Never set it without a proxy: a client could then
 choose its own address.
+
+Passkeys need the site's name, never taken from a request (WebAuthn Level 3 §5.1.3, §7.2):
+`MFALAB_RP_ID` (the domain, e.g. `login.example.org`; default `localhost`) and
+`MFALAB_ORIGINS` (the origins the pages are served from, separated by spaces, e.g.
+`https://login.example.org`; default `http://localhost:8000`, gunicorn's own address).
 """
 
 from __future__ import annotations
@@ -38,19 +43,21 @@ from flask import Flask
 from limits.errors import ConfigurationError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..errors import InvalidSetting, KeyProblem
+from ..errors import AuthError, InvalidSetting, KeyProblem
 from ..keys import ENV_VAR, decode_key
 from ..service import AuthService
 from ..store import UserStore
 from .app import create_app
 from .cli import database_location
 
-__all__ = ["FORM_KEY_VAR", "LIMITER_VAR", "PROXIES_VAR", "create_app_from_environment",
-           "form_key"]
+__all__ = ["FORM_KEY_VAR", "LIMITER_VAR", "ORIGINS_VAR", "PROXIES_VAR", "RP_ID_VAR",
+           "create_app_from_environment", "form_key"]
 
 FORM_KEY_VAR = "MFALAB_FORM_KEY"
 LIMITER_VAR = "MFALAB_LIMITER_STORAGE"
 PROXIES_VAR = "MFALAB_TRUSTED_PROXIES"
+RP_ID_VAR = "MFALAB_RP_ID"
+ORIGINS_VAR = "MFALAB_ORIGINS"
 
 
 def form_key(environ: Mapping[str, str]) -> bytes:
@@ -75,10 +82,15 @@ def create_app_from_environment(environ: Mapping[str, str] | None = None) -> Fla
     if not proxies.isascii() or not proxies.isdigit() or int(proxies) > 5:
         raise InvalidSetting(f"{PROXIES_VAR} is the number of proxies in front, 0 to 5.")
     secret = form_key(env)
+    origins = tuple((env.get(ORIGINS_VAR) or "http://localhost:8000").replace(",", " ").split())
     store = UserStore(database_location(None, env))
     try:
-        flask_app = create_app(AuthService(store), secret_key=secret,
+        service = AuthService(store, rp_id=env.get(RP_ID_VAR) or "localhost", origins=origins)
+        flask_app = create_app(service, secret_key=secret,
                                limiter_storage=env.get(LIMITER_VAR) or "memory://")
+    except AuthError:
+        store.close()
+        raise
     except ConfigurationError as refused:
         store.close()
         raise InvalidSetting(

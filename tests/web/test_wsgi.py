@@ -129,3 +129,18 @@ def test_python_m_mfalab_web_reads_mfalab_database_url(
         assert wait_for(url.replace("localhost", "127.0.0.1") + "login").status_code == 200
     assert (tmp_path / "from-env.db").is_file()
     assert not (tmp_path / "mfalab" / "web.db").exists()
+
+
+def test_the_passkey_settings_come_from_the_environment(tmp_path: Path):
+    app = wsgi.create_app_from_environment(_environment(
+        tmp_path, MFALAB_RP_ID="example.org",
+        MFALAB_ORIGINS="https://login.example.org https://example.org"))
+    service = app.extensions["mfalab.auth"]
+    assert service.rp_id == "example.org"
+    assert service.origins == ("https://login.example.org", "https://example.org")
+    default = wsgi.create_app_from_environment(_environment(tmp_path)).extensions["mfalab.auth"]
+    assert (default.rp_id, default.origins) == ("localhost", ("http://localhost:8000",))
+    for bad in ({"MFALAB_RP_ID": "127.0.0.1"},
+                {"MFALAB_RP_ID": "example.org", "MFALAB_ORIGINS": "https://evil.example"}):
+        with pytest.raises(InvalidSetting):
+            wsgi.create_app_from_environment(_environment(tmp_path, **bad))
