@@ -49,17 +49,14 @@ from .base import (
 from .postgres_connections import Database, Result, checked_url, shown_url
 from .postgres_passkeys import PostgresPasskeys
 from .postgres_schema import CREATE_VERSION_TABLE, MIGRATION_LOCK, MIGRATIONS, SCHEMA_VERSION
+from .rows import USER_COLUMNS, user_record
 
 if TYPE_CHECKING:
     from typing_extensions import LiteralString
 
 __all__ = ["SCHEMA_VERSION", "PostgresStore"]
 
-_SELECT_USER = (
-    "SELECT username, password_hash, created_at, seed, digits, period, digest, last_step, drift,"
-    " pending_seed, pending_digits, pending_period, pending_digest, pending_token_hash,"
-    " pending_created_at FROM users WHERE username = %s"
-)
+_SELECT_USER = " ".join(("SELECT", USER_COLUMNS, "FROM users WHERE username = %s"))
 _SELECT_THROTTLE = (
     "SELECT failures, locked_until, disabled FROM throttle WHERE kind = %s AND username = %s"
 )
@@ -155,18 +152,7 @@ class PostgresStore(PostgresPasskeys, UserStore):
         if not rows:
             return None
         row = rows[0]
-        seed = None if row[3] is None else self._cipher.decrypt(username, bytes(row[3]))
-        pending = None
-        if row[9] is not None:
-            pending = PendingFactor(
-                secret=self._cipher.decrypt(username, bytes(row[9])), digits=row[10],
-                period=row[11], digest=row[12], token_hash=row[13], created_at=row[14],
-            )
-        return UserRecord(
-            username=row[0], password_hash=row[1], created_at=row[2], seed=seed,
-            digits=row[4], period=row[5], digest=row[6], last_step=row[7], drift=row[8],
-            pending=pending,
-        )
+        return user_record(row, self._cipher)
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
         """Replace the stored password hash."""

@@ -28,6 +28,7 @@ from .base import (
     UserRecord,
     UserStore,
 )
+from .rows import USER_COLUMNS, user_record
 from .sqlite_passkeys import SQLitePasskeys
 from .sqlite_records import SQLiteRecords
 from .sqlite_schema import MIGRATIONS, SCHEMA_VERSION
@@ -35,11 +36,7 @@ from .sqlite_schema import MIGRATIONS, SCHEMA_VERSION
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 BUSY_TIMEOUT_SECONDS = 5.0
-_SELECT_USER = (
-    "SELECT username, password_hash, created_at, seed, digits, period, digest, last_step, drift,"
-    " pending_seed, pending_digits, pending_period, pending_digest, pending_token_hash,"
-    " pending_created_at FROM users WHERE username = ?"
-)
+_SELECT_USER = " ".join(("SELECT", USER_COLUMNS, "FROM users WHERE username = ?"))
 
 
 def _checked_path(path: object) -> str:
@@ -199,18 +196,7 @@ class SQLiteStore(SQLiteRecords, SQLitePasskeys, UserStore):
         row = self._execute(_SELECT_USER, (username,)).fetchone()
         if row is None:
             return None
-        seed = None if row[3] is None else self._cipher.decrypt(username, bytes(row[3]))
-        pending = None
-        if row[9] is not None:
-            pending = PendingFactor(
-                secret=self._cipher.decrypt(username, bytes(row[9])), digits=row[10],
-                period=row[11], digest=row[12], token_hash=row[13], created_at=row[14],
-            )
-        return UserRecord(
-            username=row[0], password_hash=row[1], created_at=row[2], seed=seed,
-            digits=row[4], period=row[5], digest=row[6], last_step=row[7], drift=row[8],
-            pending=pending,
-        )
+        return user_record(row, self._cipher)
 
     def set_password_hash(self, username: str, password_hash: str) -> None:
         """Replace the stored password hash."""
