@@ -31,6 +31,7 @@ __all__ = [
     "SecondFactorDisabled",
     "SecondFactorRequired",
     "SessionExpired",
+    "StoreBusy",
     "TooManyAttempts",
     "UnknownUser",
     "UserExists",
@@ -177,6 +178,10 @@ class InvalidChallenge(AuthError):
 
 class SessionExpired(AuthError):
     """A session too old (or unknown) for a sensitive step; log in again."""
+
+
+class StoreBusy(AuthError):
+    """The database stayed locked by another writer for longer than the busy timeout."""
 
 
 class KeyProblem(AuthError):

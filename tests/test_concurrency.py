@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,25 @@ def test_a_used_step_stays_used_after_reopening_the_database(location: str):
     fresh = make_auth(UserStore(location), clock)
     with pytest.raises(errors.CodeReused):
         fresh.verify(fresh.login("alice", PASSWORD), code)
+
+
+def test_a_database_held_too_long_by_another_writer_is_a_clear_store_busy(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Opening (or writing) while another process holds the write lock past the busy
+    timeout is an mfalab error with a sentence, never a raw sqlite3 exception."""
+    import sqlite3
+
+    from mfalab.store import sqlite as sqlite_store
+
+    UserStore(db_path).close()
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_SECONDS", 0.2)
+    try:
+        with pytest.raises(errors.StoreBusy, match="busy"):
+            UserStore(db_path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    UserStore(db_path).close()  # free again, it opens

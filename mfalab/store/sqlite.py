@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .. import keys
 from ..crypto import SeedCipher
-from ..errors import InvalidSetting, UserExists
+from ..errors import InvalidSetting, StoreBusy, UserExists
 from ..events import ThrottleKind
 from ..throttle import Throttle
 from .base import (
@@ -114,7 +114,13 @@ class SQLiteStore(SQLiteRecords, SQLitePasskeys, UserStore):
             depth = getattr(self._local, "depth", 0)
             conn = self._conn()
             if depth == 0:
-                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc:  # the busy timeout ran out
+                    raise StoreBusy(
+                        f"The database is busy: another process kept it locked for more than "
+                        f"{BUSY_TIMEOUT_SECONDS:g} s ({exc}). Try again in a moment."
+                    ) from None
             self._local.depth = depth + 1
             try:
                 yield
