@@ -248,13 +248,15 @@ class SQLiteStore(SQLiteRecords, SQLitePasskeys, UserStore):
         return cursor.rowcount == 1
 
     def clear_second_factor(self, username: str) -> None:
-        """Remove the seed, any pending enrollment, recovery codes and the factor throttle."""
-        self._execute("UPDATE users SET seed = NULL, last_step = NULL, drift = 0"
-                      " WHERE username = ?", (username,))
-        self.set_pending_factor(username, None)
-        self._execute("DELETE FROM recovery_codes WHERE username = ?", (username,))
-        self._execute("DELETE FROM throttle WHERE kind = ? AND username = ?",
-                      (str(ThrottleKind.FACTOR), username))
+        """Remove the seed, any pending enrollment, recovery codes and the factor throttle,
+        atomically (one transaction, even when called outside one)."""
+        with self.transaction():
+            self._execute("UPDATE users SET seed = NULL, last_step = NULL, drift = 0"
+                          " WHERE username = ?", (username,))
+            self.set_pending_factor(username, None)
+            self._execute("DELETE FROM recovery_codes WHERE username = ?", (username,))
+            self._execute("DELETE FROM throttle WHERE kind = ? AND username = ?",
+                          (str(ThrottleKind.FACTOR), username))
 
     # -- throttle -------------------------------------------------------------------------
 

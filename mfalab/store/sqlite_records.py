@@ -11,6 +11,7 @@ audit row (`repeats`), so a flood while locked cannot grow the trail without bou
 from __future__ import annotations
 
 import sqlite3
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 from ..events import Event
@@ -25,6 +26,7 @@ class SQLiteRecords:
 
     if TYPE_CHECKING:
         def _execute(self, sql: str, params: tuple[object, ...] = ()) -> sqlite3.Cursor: ...
+        def transaction(self) -> AbstractContextManager[None]: ...
 
     # -- challenges and sessions --------------------------------------------------------
 
@@ -88,13 +90,15 @@ class SQLiteRecords:
     # -- recovery codes -------------------------------------------------------------------
 
     def replace_recovery_codes(self, username: str, hashes: list[str]) -> None:
-        """Void every recovery code of `username` and store the new hashes."""
-        self._execute("DELETE FROM recovery_codes WHERE username = ?", (username,))
-        for code_hash in hashes:
-            self._execute(
-                "INSERT INTO recovery_codes (username, code_hash) VALUES (?, ?)",
-                (username, code_hash),
-            )
+        """Void every recovery code of `username` and store the new hashes, atomically (one
+        transaction, even when called outside one: two replacements never interleave)."""
+        with self.transaction():
+            self._execute("DELETE FROM recovery_codes WHERE username = ?", (username,))
+            for code_hash in hashes:
+                self._execute(
+                    "INSERT INTO recovery_codes (username, code_hash) VALUES (?, ?)",
+                    (username, code_hash),
+                )
 
     def unused_recovery_codes(self, username: str) -> list[RecoveryCodeRecord]:
         """Every unused recovery code of `username`, oldest first."""
